@@ -1,0 +1,3 @@
+"""Read, check, change and migrate Convex database schemas, offline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,132 @@
+"""Reading `convex/schema.ts` into the schema model, statically.
+
+`read_schema` evaluates the file (and the project files it imports) with a
+static evaluator over tree-sitter's TypeScript tree, as the `convex` package
+would build it, and returns the model with every diagnostic found on the way.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from convex_schema.diagnostics import Diagnostic, Severity
+from convex_schema.errors import ConvexSchemaError
+from convex_schema.model import AnyV, Schema, Span, Table
+from convex_schema.reader.builtins import as_validator, packages
+from convex_schema.reader.evaluate import EvalError, Evaluator, Module
+from convex_schema.reader.project import find_schema, functions_dir
+from convex_schema.reader.values import SchemaValue, TableBuilder, Unknown, type_name
+
+__all__ = ["ReadResult", "find_schema", "functions_dir", "read_schema"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The schema read, the diagnostics found while reading, the files read."""
+
+    schema: Schema
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...]
+
+
+def read_schema(path: Path, root: Path | None = None) -> ReadResult:
+    """Read the schema file at `path`. Paths in spans are relative to `root`.
+
+    Raises ConvexSchemaError (exit code 2) when the file cannot be evaluated
+    the way Convex would: a syntax error, a bad argument the package rejects,
+    or no `export default defineSchema(...)`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConvexSchemaError(f"{path}: no such file; name a schema.ts with --schema")
+    evaluator = Evaluator(packages())
+    evaluator.root = (root or path.parent).resolve()
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        module = evaluator.load(path)
+        schema = _evaluate_schema(evaluator, module)
+    except EvalError as error:
+        diagnostic = error.diagnostic
+        raise ConvexSchemaError(
+            f"{diagnostic.location()}: {diagnostic.message}", (diagnostic,)
+        ) from None
+    except RecursionError:
+        raise ConvexSchemaError(
+            f"{path}: the schema is nested too deeply to read; Convex allows at "
+            "most 16 levels of nesting in a document"
+        ) from None
+    finally:
+        sys.setrecursionlimit(limit)
+    files = tuple(m.file.display for m in evaluator.modules.values())
+    logger.info("read %d tables from %d files", len(schema.tables), len(files))
+    return ReadResult(schema, tuple(evaluator.diagnostics), files)
+
+
+def _evaluate_schema(evaluator: Evaluator, module: Module) -> Schema:
+    file = module.file
+    whole = file.span(file.tree.root_node)
+    if module.default is None:
+        raise EvalError(
+            "R007",
+            "the schema file has no default export",
+            whole,
+            "Convex reads the schema from `export default defineSchema({...})`.",
+        )
+    evaluator.run_effects(module)
+    value = module.default()
+    span = file.span(module.default_node) if module.default_node else whole
+    if isinstance(value, Unknown):
+        raise EvalError(
+            "R007",
+            f"the default export cannot be evaluated: {value.reason}",
+            value.span or span,
+            "Export `defineSchema({...})` directly, or a const holding it.",
+        )
+    if not isinstance(value, SchemaValue):
+        raise EvalError(
+            "R007",
+            f"the default export is {type_name(value)}, not defineSchema(...)",
+            span,
+            "Convex reads the schema from `export default defineSchema({...})`.",
+        )
+    tables = tuple(
+        _freeze_table(evaluator, name, definition, value.tables.spans.get(name) or span)
+        for name, definition in value.tables.items()
+    )
+    return Schema(
+        tables,
+        value.schema_validation,
+        value.strict_table_name_types,
+        file=file.display,
+        span=value.span,
+    )
+
+
+def _freeze_table(
+    evaluator: Evaluator, name: str, definition: object, span: Span
+) -> Table:
+    if isinstance(definition, Unknown):
+        evaluator.unsupported(definition, f'the table "{name}"')
+        return Table(name, AnyV(span=span), span=span)
+    if not isinstance(definition, TableBuilder):
+        raise EvalError(
+            "R006",
+            f'table "{name}" is {type_name(definition)}, not defineTable(...)',
+            span,
+            "Each value in defineSchema({...}) must be a defineTable(...) call.",
+        )
+    document = definition.document.validator
+    staged = definition.staged.validator if definition.staged else None
+    if staged is not None and isinstance(staged, Unknown):
+        staged = as_validator(evaluator, staged, span, ".staged()").validator
+    return Table(name, document, tuple(definition.indexes), staged, span=span)
+
+
+def error_count(diagnostics: tuple[Diagnostic, ...]) -> int:
+    return sum(1 for d in diagnostics if d.severity is Severity.ERROR)

@@ -1,0 +1,142 @@
+"""Tree-sitter's TypeScript grammar, and reading literals off its nodes."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser, Tree
+
+from convex_schema.model.span import Span
+
+TYPESCRIPT = Language(tree_sitter_typescript.language_typescript())
+TSX = Language(tree_sitter_typescript.language_tsx())
+
+# Wrappers that only carry TypeScript types; evaluation looks through them.
+TYPE_WRAPPERS = frozenset(
+    {
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+        "parenthesized_expression",
+    }
+)
+
+
+@functools.cache
+def _parser(tsx: bool) -> Parser:
+    return Parser(TSX if tsx else TYPESCRIPT)
+
+
+def parse(source: bytes, tsx: bool = False) -> Tree:
+    return _parser(tsx).parse(source)
+
+
+class SourceFile:
+    """One file's bytes, its tree, and span arithmetic over it."""
+
+    def __init__(self, path: str, source: bytes, display: str | None = None) -> None:
+        self.path = path
+        self.display = display or path
+        self.source = source
+        self.tree = parse(source, tsx=path.endswith((".tsx", ".jsx")))
+        self._line_starts = [0] + [m.end() for m in re.finditer(b"\n", source)]
+
+    def text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def column(self, row: int, byte_column: int) -> int:
+        """1-based character column for a 0-based row and byte column."""
+        start = self._line_starts[row] if row < len(self._line_starts) else 0
+        prefix = self.source[start : start + byte_column]
+        return len(prefix.decode("utf-8", "replace")) + 1
+
+    def span(self, node: Node, end: Node | None = None) -> Span:
+        last = end or node
+        return Span(
+            file=self.display,
+            line=node.start_point.row + 1,
+            column=self.column(node.start_point.row, node.start_point.column),
+            end_line=last.end_point.row + 1,
+            end_column=self.column(last.end_point.row, last.end_point.column),
+            start=node.start_byte,
+            end=last.end_byte,
+        )
+
+    def span_at(self, start: int, end: int) -> Span:
+        """A span for a byte range of this file."""
+        row = max(i for i, s in enumerate(self._line_starts) if s <= start)
+        end_row = max(i for i, s in enumerate(self._line_starts) if s <= end)
+        return Span(
+            file=self.display,
+            line=row + 1,
+            column=self.column(row, start - self._line_starts[row]),
+            end_line=end_row + 1,
+            end_column=self.column(end_row, end - self._line_starts[end_row]),
+            start=start,
+            end=end,
+        )
+
+
+def unwrap(node: Node) -> Node:
+    """Look through parentheses and type-only wrappers (`x as T`, `x!`)."""
+    while node.type in TYPE_WRAPPERS:
+        inner = node.named_children[0] if node.named_children else None
+        if node.type == "type_assertion":
+            inner = node.named_children[-1]
+        if inner is None:
+            return node
+        node = inner
+    return node
+
+
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "0": "\0",
+}
+
+
+def string_value(file: SourceFile, node: Node) -> str:
+    """The value of a string literal node (quotes removed, escapes applied)."""
+    out: list[str] = []
+    for child in node.named_children:
+        text = file.text(child)
+        if child.type == "escape_sequence":
+            out.append(_unescape(text))
+        elif child.type in ("string_fragment", "html_character_reference"):
+            out.append(text)
+    return "".join(out)
+
+
+def _unescape(text: str) -> str:
+    body = text[1:]
+    if body.startswith("u{"):
+        return chr(int(body[2:-1], 16))
+    if body.startswith("u") and len(body) == 5:
+        return chr(int(body[1:], 16))
+    if body.startswith("x") and len(body) == 3:
+        return chr(int(body[1:], 16))
+    if body in ("\n", "\r\n", "\r"):
+        return ""  # a line continuation
+    return _ESCAPES.get(body, body)
+
+
+def number_value(text: str) -> float | int:
+    """A JavaScript numeric literal: a float for numbers, an int for `123n`."""
+    clean = text.replace("_", "")
+    if clean.endswith("n"):
+        return int(clean[:-1], 0) if clean[1:2].isalpha() else int(clean[:-1])
+    lowered = clean.lower()
+    if lowered.startswith(("0x", "0o", "0b")):
+        return float(int(clean, 0))
+    if len(clean) > 1 and clean[0] == "0" and clean.isdigit():
+        # A legacy octal literal such as 017 (and 08, which is decimal).
+        return float(int(clean, 8) if set(clean) <= set("01234567") else int(clean))
+    return float(clean)
