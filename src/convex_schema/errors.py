@@ -10,9 +10,7 @@ class ConvexSchemaError(Exception):
 
     exit_code = 2
 
-    def __init__(
-        self, message: str, diagnostics: tuple[Diagnostic, ...] = ()
-    ) -> None:
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.diagnostics = diagnostics

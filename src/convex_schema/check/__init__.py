@@ -14,10 +14,14 @@ _MODULES = (names, indexes, search_vector, validators)
 
 def check_schema(schema: Schema) -> list[Diagnostic]:
     """Every rule's findings, ordered by file and position."""
-    found: list[Diagnostic] = []
+    found: dict[tuple[str, str, str], Diagnostic] = {}
     for rule in RULES:
-        found.extend(rule.check(schema, rule))
-    return sorted(found, key=_position)
+        for diagnostic in rule.check(schema, rule):
+            # A staged document shares validators with the enforced one; a
+            # problem in both is one problem.
+            key = (diagnostic.code, repr(diagnostic.span), diagnostic.message)
+            found.setdefault(key, diagnostic)
+    return sorted(found.values(), key=_position)
 
 
 def _position(diagnostic: Diagnostic) -> tuple[str, int, int, str]:

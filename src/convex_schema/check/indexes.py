@@ -30,9 +30,13 @@ def _index_paths(table: Table) -> Iterator[tuple[AnyIndex, str]]:
                 yield index, path
 
 
-@rule("S201", "invalid-index-name", Severity.ERROR,
-      "An index name must be an identifier: a letter, then letters, digits or "
-      "underscores, at most 64 characters.")
+@rule(
+    "S201",
+    "invalid-index-name",
+    Severity.ERROR,
+    "An index name must be an identifier: a letter, then letters, digits or "
+    "underscores, at most 64 characters.",
+)
 def invalid_index_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for index in table.indexes:
@@ -48,8 +52,12 @@ def invalid_index_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("S202", "reserved-index-name", Severity.ERROR,
-      "`by_id`, `by_creation_time` and names starting with `_` are reserved.")
+@rule(
+    "S202",
+    "reserved-index-name",
+    Severity.ERROR,
+    "`by_id`, `by_creation_time` and names starting with `_` are reserved.",
+)
 def reserved_index_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for index in table.indexes:
@@ -66,24 +74,33 @@ def reserved_index_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("S203", "duplicate-index-name", Severity.ERROR,
-      "Index names must be unique per table across database, search and vector "
-      "indexes, staged ones included.")
+@rule(
+    "S203",
+    "duplicate-index-name",
+    Severity.ERROR,
+    "Index names must be unique per table across database, search and vector "
+    "indexes, staged ones included.",
+)
 def duplicate_index_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         seen: set[str] = set()
         for index in table.indexes:
             if index.name in seen:
                 yield r.diagnostic(
-                    f'table "{table.name}" has more than one index named "{index.name}"',
+                    f'table "{table.name}" has more than one index named '
+                    f'"{index.name}"',
                     index.span or table.span,
                     "Rename or remove one of them.",
                 )
             seen.add(index.name)
 
 
-@rule("S204", "too-many-indexes", Severity.ERROR,
-      "A table has at most 32 indexes, search and vector indexes included.")
+@rule(
+    "S204",
+    "too-many-indexes",
+    Severity.ERROR,
+    "A table has at most 32 indexes, search and vector indexes included.",
+)
 def too_many_indexes(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         if len(table.indexes) > limits.MAX_INDEXES_PER_TABLE:
@@ -95,8 +112,12 @@ def too_many_indexes(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
             )
 
 
-@rule("S205", "too-many-index-fields", Severity.ERROR,
-      "An index has at most 15 fields (16 with the `_creationTime` Convex appends).")
+@rule(
+    "S205",
+    "too-many-index-fields",
+    Severity.ERROR,
+    "An index has at most 15 fields (16 with the `_creationTime` Convex appends).",
+)
 def too_many_index_fields(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for index in _db_indexes(table):
@@ -123,8 +144,12 @@ def empty_index(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("S207", "repeated-index-field", Severity.ERROR,
-      "A field may appear only once in an index.")
+@rule(
+    "S207",
+    "repeated-index-field",
+    Severity.ERROR,
+    "A field may appear only once in an index.",
+)
 def repeated_index_field(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for index in _db_indexes(table):
@@ -137,9 +162,13 @@ def repeated_index_field(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("S208", "index-on-system-field", Severity.ERROR,
-      "Indexes cannot list `_id`, `_creationTime` or any path component starting "
-      "with `_`; Convex appends `_creationTime` to every index itself.")
+@rule(
+    "S208",
+    "index-on-system-field",
+    Severity.ERROR,
+    "Indexes cannot list `_id`, `_creationTime` or any path component starting "
+    "with `_`; Convex appends `_creationTime` to every index itself.",
+)
 def index_on_system_field(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for index, path in _index_paths(table):
@@ -157,8 +186,12 @@ def index_on_system_field(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("S209", "invalid-index-path", Severity.ERROR,
-      "Index fields are dot-separated paths of identifiers, e.g. `author.name`.")
+@rule(
+    "S209",
+    "invalid-index-path",
+    Severity.ERROR,
+    "Index fields are dot-separated paths of identifiers, e.g. `author.name`.",
+)
 def invalid_index_path(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for index, path in _index_paths(table):
@@ -174,9 +207,13 @@ def invalid_index_path(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("S210", "duplicate-index-fields", Severity.ERROR,
-      "Two database indexes (staged or not) on one table may not have the same "
-      "field list.")
+@rule(
+    "S210",
+    "duplicate-index-fields",
+    Severity.ERROR,
+    "Two database indexes (staged or not) on one table may not have the same "
+    "field list.",
+)
 def duplicate_index_fields(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         seen: dict[tuple[str, ...], str] = {}
@@ -192,16 +229,21 @@ def duplicate_index_fields(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 seen[index.fields] = index.name
 
 
-@rule("S211", "index-field-missing", Severity.ERROR,
-      "With schema validation on, every field an index references must exist in "
-      "the table's document type.")
+@rule(
+    "S211",
+    "index-field-missing",
+    Severity.ERROR,
+    "With schema validation on, every field an index references must exist in "
+    "the table's document type.",
+)
 def index_field_missing(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     if not schema.schema_validation:
         return
     for table in schema.tables:
         for index, path in _index_paths(table):
-            if path.startswith("_") or not path:
-                continue
+            parts = path.split(".")
+            if path.startswith("_") or not all(limits.is_identifier(p) for p in parts):
+                continue  # S208 and S209 report these
             if resolve_path(table.document, path) == []:
                 names = ", ".join(_top_level_names(table)) or "none"
                 yield r.diagnostic(
@@ -219,4 +261,3 @@ def _top_level_names(table: Table) -> list[str]:
     for obj in document_objects(table.document):
         names += [n for n in obj.names if n not in names]
     return names
-

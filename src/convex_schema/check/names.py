@@ -1,4 +1,7 @@
-"""Names: tables and fields must be identifiers Convex accepts (REFERENCE §1.5, §3.2)."""
+"""Names: tables and fields must be identifiers Convex accepts.
+
+See REFERENCE §1.5 and §3.2.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,15 @@ from collections.abc import Iterator
 
 from convex_schema.check.registry import Rule, rule
 from convex_schema.diagnostics import Diagnostic, Severity
-from convex_schema.model import Field, ObjectV, Schema, Table, document_objects, walk
-from convex_schema.model import limits
+from convex_schema.model import (
+    Field,
+    ObjectV,
+    Schema,
+    Table,
+    document_objects,
+    limits,
+    walk,
+)
 
 IDENTIFIER_HINT = (
     "Use letters, digits and underscores, starting with a letter, at most 64 "
@@ -15,9 +25,13 @@ IDENTIFIER_HINT = (
 )
 
 
-@rule("S101", "invalid-table-name", Severity.ERROR,
-      "A table name must be an identifier: a letter, then letters, digits or "
-      "underscores, at most 64 characters.")
+@rule(
+    "S101",
+    "invalid-table-name",
+    Severity.ERROR,
+    "A table name must be an identifier: a letter, then letters, digits or "
+    "underscores, at most 64 characters.",
+)
 def invalid_table_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         if table.name.startswith("_"):
@@ -30,8 +44,12 @@ def invalid_table_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
             )
 
 
-@rule("S102", "reserved-table-name", Severity.ERROR,
-      "Table names starting with `_` are reserved for system tables.")
+@rule(
+    "S102",
+    "reserved-table-name",
+    Severity.ERROR,
+    "Table names starting with `_` are reserved for system tables.",
+)
 def reserved_table_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         if table.name.startswith("_"):
@@ -43,8 +61,12 @@ def reserved_table_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
             )
 
 
-@rule("S103", "too-many-tables", Severity.ERROR,
-      "A deployment holds at most 10,000 tables.")
+@rule(
+    "S103",
+    "too-many-tables",
+    Severity.ERROR,
+    "A deployment holds at most 10,000 tables.",
+)
 def too_many_tables(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     if len(schema.tables) > limits.MAX_TABLES:
         yield r.diagnostic(
@@ -53,6 +75,14 @@ def too_many_tables(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
             schema.span,
             "Merge tables that share a shape, using a discriminant field.",
         )
+
+
+def _top_objects(table: Table) -> list[ObjectV]:
+    """The top-level objects of the document and of the staged document."""
+    objects = document_objects(table.document)
+    if table.staged_document is not None:
+        objects += document_objects(table.staged_document)
+    return objects
 
 
 def all_fields(table: Table) -> Iterator[tuple[str, Field]]:
@@ -69,10 +99,14 @@ def all_fields(table: Table) -> Iterator[tuple[str, Field]]:
                     yield item.name, item
 
 
-@rule("S104", "invalid-field-name", Severity.ERROR,
-      "Every field name in a validator, at any depth, must be an identifier of at "
-      "most 64 characters that is not all underscores. Use v.record() for "
-      "arbitrary keys.")
+@rule(
+    "S104",
+    "invalid-field-name",
+    Severity.ERROR,
+    "Every field name in a validator, at any depth, must be an identifier of at "
+    "most 64 characters that is not all underscores. Use v.record() for "
+    "arbitrary keys.",
+)
 def invalid_field_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for name, item in all_fields(table):
@@ -80,16 +114,21 @@ def invalid_field_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 yield r.diagnostic(
                     f'field "{name}" in table "{table.name}" is not a valid identifier',
                     item.span or table.span,
-                    IDENTIFIER_HINT + " For arbitrary keys, use v.record(v.string(), ...).",
+                    IDENTIFIER_HINT
+                    + " For arbitrary keys, use v.record(v.string(), ...).",
                 )
 
 
-@rule("S105", "reserved-field-name", Severity.ERROR,
-      "Top-level fields starting with `_` are reserved; only the system fields "
-      "`_id` and `_creationTime` exist.")
+@rule(
+    "S105",
+    "reserved-field-name",
+    Severity.ERROR,
+    "Top-level fields starting with `_` are reserved; only the system fields "
+    "`_id` and `_creationTime` exist.",
+)
 def reserved_field_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
-        for obj in document_objects(table.document):
+        for obj in _top_objects(table):
             for item in obj.fields:
                 if item.name.startswith("_") and item.name not in limits.SYSTEM_FIELDS:
                     yield r.diagnostic(
@@ -100,12 +139,16 @@ def reserved_field_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                     )
 
 
-@rule("S106", "declared-system-field", Severity.INFO,
-      "`_id` and `_creationTime` are added to every document; declaring them in "
-      "a table does nothing.")
+@rule(
+    "S106",
+    "declared-system-field",
+    Severity.INFO,
+    "`_id` and `_creationTime` are added to every document; declaring them in "
+    "a table does nothing.",
+)
 def declared_system_field(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
-        for obj in document_objects(table.document):
+        for obj in _top_objects(table):
             for item in obj.fields:
                 if item.name in limits.SYSTEM_FIELDS:
                     yield r.diagnostic(

@@ -28,7 +28,9 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(code: str, name: str, severity: Severity, summary: str) -> Callable[[Check], Check]:
+def rule(
+    code: str, name: str, severity: Severity, summary: str
+) -> Callable[[Check], Check]:
     """Register a check under a stable code. The summary is its documentation."""
 
     def register(check: Check) -> Check:

@@ -8,6 +8,7 @@ from convex_schema.check.paths import resolve_path
 from convex_schema.check.registry import Rule, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 from convex_schema.model import (
+    AnyV,
     ArrayV,
     Float64V,
     LiteralV,
@@ -20,8 +21,13 @@ from convex_schema.model import (
 )
 
 
-@rule("S301", "search-field-not-string", Severity.ERROR,
-      "The searchField of a search index must be a string field.")
+@rule(
+    "S301",
+    "search-field-not-string",
+    Severity.WARNING,
+    "The searchField of a search index should be a string field; documents "
+    "whose value is not a string are not indexed.",
+)
 def search_field_not_string(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for index in table.indexes:
@@ -46,8 +52,12 @@ def _stringish(validator: object) -> bool:
     return isinstance(validator, LiteralV) and isinstance(validator.value, str)
 
 
-@rule("S302", "too-many-search-indexes", Severity.ERROR,
-      "A table has at most 4 search indexes.")
+@rule(
+    "S302",
+    "too-many-search-indexes",
+    Severity.ERROR,
+    "A table has at most 4 search indexes.",
+)
 def too_many_search_indexes(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         count = sum(isinstance(i, SearchIndex) for i in table.indexes)
@@ -60,8 +70,12 @@ def too_many_search_indexes(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
             )
 
 
-@rule("S303", "too-many-filter-fields", Severity.ERROR,
-      "A search or vector index has at most 16 filter fields.")
+@rule(
+    "S303",
+    "too-many-filter-fields",
+    Severity.ERROR,
+    "A search or vector index has at most 16 filter fields.",
+)
 def too_many_filter_fields(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         for index in table.indexes:
@@ -76,29 +90,37 @@ def too_many_filter_fields(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                     )
 
 
-@rule("S304", "duplicate-search-index", Severity.ERROR,
-      "Two search indexes on one table may not have the same searchField and "
-      "filterFields.")
+@rule(
+    "S304",
+    "duplicate-search-index",
+    Severity.ERROR,
+    "Two search indexes on one table may not search the same field.",
+)
 def duplicate_search_index(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
-        seen: dict[tuple[str, frozenset[str]], str] = {}
+        seen: dict[str, str] = {}
         for index in table.indexes:
             if not isinstance(index, SearchIndex):
                 continue
-            key = (index.search_field, frozenset(index.filter_fields))
+            key = index.search_field
             if key in seen:
                 yield r.diagnostic(
-                    f'search index "{index.name}" on "{table.name}" duplicates '
-                    f'"{seen[key]}"',
+                    f'search index "{index.name}" on "{table.name}" searches '
+                    f'"{key}", as "{seen[key]}" does',
                     index.span or table.span,
-                    "Remove one of them.",
+                    "Keep one search index per field, with all the filter fields "
+                    "queries need.",
                 )
             else:
                 seen[key] = index.name
 
 
-@rule("S305", "too-many-vector-indexes", Severity.ERROR,
-      "A table has at most 4 vector indexes.")
+@rule(
+    "S305",
+    "too-many-vector-indexes",
+    Severity.ERROR,
+    "A table has at most 4 vector indexes.",
+)
 def too_many_vector_indexes(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         count = sum(isinstance(i, VectorIndex) for i in table.indexes)
@@ -111,9 +133,13 @@ def too_many_vector_indexes(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
             )
 
 
-@rule("S306", "vector-field-not-float-array", Severity.ERROR,
-      "With schema validation on, the vectorField must be v.array(v.float64()) "
-      "(optional, or in a union, is fine).")
+@rule(
+    "S306",
+    "vector-field-not-float-array",
+    Severity.ERROR,
+    "With schema validation on, the vectorField must be v.array(v.float64()) "
+    "(optional, or in a union, is fine).",
+)
 def vector_field_not_float_array(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     if not schema.schema_validation:
         return
@@ -125,7 +151,7 @@ def vector_field_not_float_array(schema: Schema, r: Rule) -> Iterator[Diagnostic
             if not reached:
                 continue
             if not any(
-                isinstance(v, ArrayV) and isinstance(v.element, Float64V)
+                isinstance(v, ArrayV) and isinstance(v.element, Float64V | AnyV)
                 for v in reached
                 if not isinstance(v, NullV)
             ):
@@ -138,8 +164,12 @@ def vector_field_not_float_array(schema: Schema, r: Rule) -> Iterator[Diagnostic
                 )
 
 
-@rule("S307", "vector-dimensions-out-of-range", Severity.ERROR,
-      "Vector dimensions must be a whole number from 2 to 4096.")
+@rule(
+    "S307",
+    "vector-dimensions-out-of-range",
+    Severity.ERROR,
+    "Vector dimensions must be a whole number from 2 to 4096.",
+)
 def vector_dimensions(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     low, high = limits.MIN_VECTOR_DIMENSIONS, limits.MAX_VECTOR_DIMENSIONS
     for table in schema.tables:
@@ -156,9 +186,12 @@ def vector_dimensions(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("S308", "duplicate-vector-index", Severity.ERROR,
-      "Two vector indexes on one table may not have the same vectorField and "
-      "dimensions.")
+@rule(
+    "S308",
+    "duplicate-vector-index",
+    Severity.ERROR,
+    "Two vector indexes on one table may not have the same vectorField and dimensions.",
+)
 def duplicate_vector_index(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         seen: dict[tuple[str, float], str] = {}

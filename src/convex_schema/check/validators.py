@@ -31,8 +31,12 @@ def _documents(schema: Schema) -> Iterator[tuple[str, str, Validator]]:
             yield table.name, "staged document", table.staged_document
 
 
-@rule("S401", "invalid-document-type", Severity.ERROR,
-      "A table's documents must be an object, a union of objects, or v.any().")
+@rule(
+    "S401",
+    "invalid-document-type",
+    Severity.ERROR,
+    "A table's documents must be an object, a union of objects, or v.any().",
+)
 def invalid_document_type(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     spans = {t.name: t.span for t in schema.tables}
     for name, what, document in _documents(schema):
@@ -55,9 +59,13 @@ def _key_ok(validator: Validator) -> bool:
     return False
 
 
-@rule("S402", "invalid-record-key", Severity.ERROR,
-      "Record keys must be v.string(), v.id(...) or a union of them; string "
-      "literal keys are rejected (use v.object for a fixed set of keys).")
+@rule(
+    "S402",
+    "invalid-record-key",
+    Severity.ERROR,
+    "Record keys must be v.string(), v.id(...) or a union of them; string "
+    "literal keys are rejected (use v.object for a fixed set of keys).",
+)
 def invalid_record_key(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for name, _, document in _documents(schema):
         for validator in walk(document):
@@ -71,14 +79,18 @@ def invalid_record_key(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 yield r.diagnostic(
                     f'in table "{name}": {reason}',
                     validator.span,
-                    "Use v.record(v.string(), ...) or v.record(v.id(\"t\"), ...); "
+                    'Use v.record(v.string(), ...) or v.record(v.id("t"), ...); '
                     "for a fixed set of keys use v.object({...}).",
                 )
 
 
-@rule("S403", "unknown-id-table", Severity.WARNING,
-      "v.id(\"t\") names a table that is not in the schema (system tables "
-      "`_storage` and `_scheduled_functions` are fine).")
+@rule(
+    "S403",
+    "unknown-id-table",
+    Severity.WARNING,
+    'v.id("t") names a table that is not in the schema (system tables '
+    "`_storage` and `_scheduled_functions` are fine).",
+)
 def unknown_id_table(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     from rapidfuzz import process
 
@@ -104,8 +116,12 @@ def unknown_id_table(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
             )
 
 
-@rule("S404", "invalid-id-table-name", Severity.ERROR,
-      "v.id() needs a table name that is an identifier.")
+@rule(
+    "S404",
+    "invalid-id-table-name",
+    Severity.ERROR,
+    "v.id() needs a table name that is an identifier.",
+)
 def invalid_id_table_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for name, _, document in _documents(schema):
         for validator in walk(document):
@@ -122,9 +138,13 @@ def invalid_id_table_name(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                     )
 
 
-@rule("S405", "special-float-literal", Severity.ERROR,
-      "The backend rejects v.literal(NaN), v.literal(Infinity) and "
-      "v.literal(-Infinity) when it stores the schema.")
+@rule(
+    "S405",
+    "special-float-literal",
+    Severity.ERROR,
+    "The backend rejects v.literal(NaN), v.literal(Infinity) and "
+    "v.literal(-Infinity) when it stores the schema.",
+)
 def special_float_literal(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for name, _, document in _documents(schema):
         for validator in walk(document):
@@ -142,8 +162,12 @@ def special_float_literal(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("S406", "empty-union", Severity.WARNING,
-      "v.union() with no members accepts no value at all.")
+@rule(
+    "S406",
+    "empty-union",
+    Severity.WARNING,
+    "v.union() with no members accepts no value at all.",
+)
 def empty_union(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     for name, _, document in _documents(schema):
         for validator in walk(document):
@@ -169,9 +193,13 @@ def _depth(validator: Validator) -> int:
     return 0
 
 
-@rule("S407", "nesting-too-deep", Severity.ERROR,
-      "Documents nest objects and arrays at most 16 levels deep; a deeper "
-      "validator can never be satisfied.")
+@rule(
+    "S407",
+    "nesting-too-deep",
+    Severity.ERROR,
+    "Documents nest objects and arrays at most 16 levels deep; a deeper "
+    "validator can never be satisfied.",
+)
 def nesting_too_deep(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     spans = {t.name: t.span for t in schema.tables}
     for name, _, document in _documents(schema):

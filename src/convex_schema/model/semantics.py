@@ -132,6 +132,8 @@ def describe(validator: Validator) -> str:
         return f"v.union({', '.join(describe(m) for m in validator.members)})"
     if isinstance(validator, FunctionV):
         return "v.function()"
+    if isinstance(validator, Float64V):
+        return "v.number()"
     return f"v.{validator.kind}()"
 
 

@@ -34,18 +34,23 @@ class ReadResult:
     files: tuple[str, ...]
 
 
-def read_schema(path: Path, root: Path | None = None) -> ReadResult:
+def read_schema(
+    path: Path, root: Path | None = None, source: bytes | None = None
+) -> ReadResult:
     """Read the schema file at `path`. Paths in spans are relative to `root`.
 
+    `source`, when given, stands for the file's text (an edit not yet written).
     Raises ConvexSchemaError (exit code 2) when the file cannot be evaluated
     the way Convex would: a syntax error, a bad argument the package rejects,
     or no `export default defineSchema(...)`.
     """
     path = Path(path)
-    if not path.is_file():
+    if source is None and not path.is_file():
         raise ConvexSchemaError(f"{path}: no such file; name a schema.ts with --schema")
     evaluator = Evaluator(packages())
     evaluator.root = (root or path.parent).resolve()
+    if source is not None:
+        evaluator.overrides[str(path.resolve())] = source
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 20_000))
     try:

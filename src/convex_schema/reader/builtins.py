@@ -70,7 +70,9 @@ def as_validator(ev: Evaluator, value: Any, span: Span, what: str) -> VVal:
         ev.unsupported(value, what)
         return VVal(AnyV(span=value.span or span), span=value.span or span)
     if value is UNDEFINED:
-        raise EvalError("R005", f"A validator is undefined in {what}", span, UNDEFINED_HINT)
+        raise EvalError(
+            "R005", f"A validator is undefined in {what}", span, UNDEFINED_HINT
+        )
     raise EvalError(
         "R006",
         f"{what} must be a validator, but this is {type_name(value)}",
@@ -162,7 +164,9 @@ def _v_literal(ev: Evaluator, args: list[Any], span: Span) -> VVal:
     if isinstance(value, int) and not isinstance(value, bool):
         if not INT64_MIN <= value <= INT64_MAX:
             raise EvalError(
-                "R006", f"BigInt {value} does not fit into a 64-bit signed integer", span
+                "R006",
+                f"BigInt {value} does not fit into a 64-bit signed integer",
+                span,
             )
     return VVal(LiteralV(value, span=span), span=span)
 
@@ -218,7 +222,9 @@ def _v_function(ev: Evaluator, args: list[Any], span: Span) -> VVal:
                 else as_validator(ev, raw, span, "args").validator
             )
         if options.props.get("returns", UNDEFINED) is not UNDEFINED:
-            returns = as_validator(ev, options.props["returns"], span, "returns").validator
+            returns = as_validator(
+                ev, options.props["returns"], span, "returns"
+            ).validator
     return VVal(FunctionV(fn_type, fn_args, returns, span=span), span=span)
 
 
@@ -288,7 +294,9 @@ def _object_member(ev: Evaluator, target: VVal, obj: ObjectV, key: str) -> Any:
             source, fields = _fields_of(obj), JSObject()
             for name in args:
                 if isinstance(name, str):
-                    fields.set(name, source.props.get(name, UNDEFINED), source.spans.get(name))
+                    fields.set(
+                        name, source.props.get(name, UNDEFINED), source.spans.get(name)
+                    )
             return rebuilt(fields, span)
 
         return Builtin("pick", pick)
@@ -332,16 +340,22 @@ def _object_member(ev: Evaluator, target: VVal, obj: ObjectV, key: str) -> Any:
 def _define_table(ev: Evaluator, args: list[Any], span: Span) -> TableBuilder:
     document = _arg(args, 0)
     if isinstance(document, JSObject):
-        return TableBuilder(VVal(_object_from(ev, document, span, "defineTable()")), span=span)
+        return TableBuilder(
+            VVal(_object_from(ev, document, span, "defineTable()")), span=span
+        )
     checked = as_validator(ev, document, span, "the document of defineTable()")
     return TableBuilder(checked, span=span)
 
 
-def _strings(ev: Evaluator, value: Any, span: Span, what: str) -> tuple[str, ...] | None:
+def _strings(
+    ev: Evaluator, value: Any, span: Span, what: str
+) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(isinstance(x, str) for x in value):
         return tuple(value)
-    reason = value if isinstance(value, Unknown) else Unknown(
-        f"{what} is {type_name(value)}, not a list of field names", span
+    reason = (
+        value
+        if isinstance(value, Unknown)
+        else Unknown(f"{what} is {type_name(value)}, not a list of field names", span)
     )
     ev.unsupported(reason, what)
     return None
@@ -367,7 +381,9 @@ def _index_name(ev: Evaluator, args: list[Any], span: Span, what: str) -> str | 
     if isinstance(name, str):
         return name
     ev.unsupported(
-        name if isinstance(name, Unknown) else Unknown("the name is not a string", span),
+        name
+        if isinstance(name, Unknown)
+        else Unknown("the name is not a string", span),
         f"the name of {what}",
     )
     return None
@@ -390,22 +406,26 @@ def _config(ev: Evaluator, args: list[Any], span: Span, what: str) -> JSObject |
     if isinstance(config, JSObject):
         return config
     ev.unsupported(
-        config if isinstance(config, Unknown) else Unknown(
-            f"its options are {type_name(config)}", span
-        ),
+        config
+        if isinstance(config, Unknown)
+        else Unknown(f"its options are {type_name(config)}", span),
         what,
     )
     return None
 
 
-def _filter_fields(ev: Evaluator, config: JSObject, span: Span) -> tuple[str, ...] | None:
+def _filter_fields(
+    ev: Evaluator, config: JSObject, span: Span
+) -> tuple[str, ...] | None:
     raw = config.props.get("filterFields", UNDEFINED)
     if not truthy(raw):
         return ()
     return _strings(ev, raw, span, "filterFields")
 
 
-def _search_index(ev: Evaluator, table: TableBuilder, args: list[Any], span: Span) -> Any:
+def _search_index(
+    ev: Evaluator, table: TableBuilder, args: list[Any], span: Span
+) -> Any:
     name = _index_name(ev, args, span, ".searchIndex()")
     config = _config(ev, args, span, ".searchIndex()")
     if name is None or config is None:
@@ -420,7 +440,9 @@ def _search_index(ev: Evaluator, table: TableBuilder, args: list[Any], span: Spa
     return table
 
 
-def _vector_index(ev: Evaluator, table: TableBuilder, args: list[Any], span: Span) -> Any:
+def _vector_index(
+    ev: Evaluator, table: TableBuilder, args: list[Any], span: Span
+) -> Any:
     name = _index_name(ev, args, span, ".vectorIndex()")
     config = _config(ev, args, span, ".vectorIndex()")
     if name is None or config is None:
@@ -446,13 +468,19 @@ def _vector_index(ev: Evaluator, table: TableBuilder, args: list[Any], span: Spa
 
 def _staged(ev: Evaluator, table: TableBuilder, args: list[Any], span: Span) -> Any:
     if table.staged is not None:
-        raise EvalError("R006", "Table cannot have more than one staged validator.", span)
+        raise EvalError(
+            "R006", "Table cannot have more than one staged validator.", span
+        )
     changes = _arg(args, 0)
     if isinstance(changes, VVal | Unknown):
         table.staged = as_validator(ev, changes, span, ".staged()")
         return table
     if not isinstance(changes, JSObject):
-        raise EvalError("R006", f".staged() takes fields or a validator, not {type_name(changes)}", span)
+        raise EvalError(
+            "R006",
+            f".staged() takes fields or a validator, not {type_name(changes)}",
+            span,
+        )
     document = table.document.validator
     if not isinstance(document, ObjectV | AnyV):
         raise EvalError(
@@ -478,7 +506,8 @@ def _define_schema(ev: Evaluator, args: list[Any], span: Span) -> Any:
     if not isinstance(tables, JSObject):
         raise EvalError(
             "R006",
-            f"defineSchema() takes an object of tables, but this is {type_name(tables)}",
+            "defineSchema() takes an object of tables, but this is "
+            f"{type_name(tables)}",
             span,
         )
     schema = SchemaValue(tables, span=span)
@@ -512,7 +541,8 @@ def _with_system_fields(name: str, document: Validator, span: Span) -> Validator
         return ObjectV(tuple(fields), span=span)
     if isinstance(document, UnionV):
         return UnionV(
-            tuple(_with_system_fields(name, m, span) for m in document.members), span=span
+            tuple(_with_system_fields(name, m, span) for m in document.members),
+            span=span,
         )
     return document
 
@@ -555,7 +585,9 @@ def _partial(ev: Evaluator, args: list[Any], span: Span) -> Any:
         result = JSObject()
         for name, inner in value.items():
             checked = as_validator(ev, inner, span, f'the field "{name}"')
-            result.set(name, VVal(checked.validator, True, checked.span), value.spans.get(name))
+            result.set(
+                name, VVal(checked.validator, True, checked.span), value.spans.get(name)
+            )
         return result
     return Unknown("partial() of a value that is not a validator or fields", span)
 
@@ -567,7 +599,9 @@ def _partial_validator(validator: Validator, span: Span) -> Validator:
             span=span,
         )
     if isinstance(validator, UnionV):
-        return UnionV(tuple(_partial_validator(m, span) for m in validator.members), span=span)
+        return UnionV(
+            tuple(_partial_validator(m, span) for m in validator.members), span=span
+        )
     raise EvalError(
         "R006",
         "partial only works with union or object Validators, or a "
@@ -632,14 +666,24 @@ def packages() -> dict[str, Namespace]:
         "nullable": Builtin("nullable", _helpers_nullable),
         "partial": Builtin("partial", _partial),
         "deprecated": VVal(AnyV(), True),
-        "pretend": Builtin("pretend", lambda ev, args, span: VVal(AnyV(span=span), True, span)),
+        "pretend": Builtin(
+            "pretend", lambda ev, args, span: VVal(AnyV(span=span), True, span)
+        ),
         "pretendRequired": Builtin("pretendRequired", _v_optional),
-        "brandedString": Builtin("brandedString", lambda ev, args, span: VVal(StringV(span=span), span=span)),
+        "brandedString": Builtin(
+            "brandedString", lambda ev, args, span: VVal(StringV(span=span), span=span)
+        ),
         "vRequired": Builtin(
             "vRequired",
-            lambda ev, args, span: VVal(as_validator(ev, _arg(args, 0), span, "vRequired()").validator, False, span),
+            lambda ev, args, span: VVal(
+                as_validator(ev, _arg(args, 0), span, "vRequired()").validator,
+                False,
+                span,
+            ),
         ),
-        "systemFields": Builtin("systemFields", lambda ev, args, span: _system_fields(_arg(args, 0), span)),
+        "systemFields": Builtin(
+            "systemFields", lambda ev, args, span: _system_fields(_arg(args, 0), span)
+        ),
         "withSystemFields": Builtin("withSystemFields", _helpers_with_system_fields),
         "doc": Builtin(
             "doc",
@@ -702,8 +746,10 @@ def _namespace_member(target: Namespace, key: str, span: Span) -> Any:
         return value.get() if isinstance(value, _LazyExport) else value
     if target.name == "v":
         close = process.extractOne(key, list(V_MEMBERS))
-        hint = f"Did you mean `v.{close[0]}`?" if close and close[1] >= 60 else (
-            "See the validators in `convex/values`."
+        hint = (
+            f"Did you mean `v.{close[0]}`?"
+            if close and close[1] >= 60
+            else ("See the validators in `convex/values`.")
         )
         raise EvalError("R006", f"`v.{key}` is not a validator", span, hint)
     return UNDEFINED
@@ -719,15 +765,17 @@ def _array_member(target: list[Any], key: str, span: Span) -> Any:
             if not isinstance(function, JSFunction | Builtin):
                 return Unknown(".map() with a callback that is not a function", span)
             return [
-                ev.call(function, [item, float(i)], span) for i, item in enumerate(target)
+                ev.call(function, [item, float(i)], span)
+                for i, item in enumerate(target)
             ]
 
         return Builtin("map", map_)
     if key == "concat":
         return Builtin(
             "concat",
-            lambda ev, args, span: target
-            + [x for a in args for x in (a if isinstance(a, list) else [a])],
+            lambda ev, args, span: (
+                target + [x for a in args for x in (a if isinstance(a, list) else [a])]
+            ),
         )
     return Unknown(f"`.{key}` of an array", span)
 
@@ -738,8 +786,12 @@ def _object_from_entries(ev: Evaluator, args: list[Any], span: Span) -> Any:
         return Unknown("Object.fromEntries() of a value that is not an array", span)
     result = JSObject()
     for entry in entries:
-        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
-            return Unknown("Object.fromEntries() of entries that are not [key, value]", span)
+        if not (
+            isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+        ):
+            return Unknown(
+                "Object.fromEntries() of entries that are not [key, value]", span
+            )
         result.set(entry[0], entry[1], span)
     return result
 

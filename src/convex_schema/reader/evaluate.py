@@ -31,7 +31,6 @@ from convex_schema.reader.values import (
     JSObject,
     Namespace,
     Unknown,
-    VVal,
     type_name,
 )
 
@@ -108,6 +107,7 @@ class Evaluator:
         self._seen: set[tuple[str, str, int]] = set()
         self.depth = 0
         self.root: Path | None = None
+        self.overrides: dict[str, bytes] = {}
 
     # -- diagnostics ---------------------------------------------------------
 
@@ -146,7 +146,9 @@ class Evaluator:
         key = str(path.resolve())
         if key in self.modules:
             return self.modules[key]
-        source = path.read_bytes()
+        source = self.overrides.get(key)
+        if source is None:
+            source = path.read_bytes()
         file = SourceFile(key, source, self.display(path))
         module = Module(file)
         self.modules[key] = module
@@ -165,8 +167,8 @@ class Evaluator:
             message = f"syntax error: missing `{node.type}`"
         else:
             snippet = file.text(node).splitlines()[0][:40] if node.text else ""
-            message = f"syntax error: unexpected `{snippet}`" if snippet else (
-                "syntax error"
+            message = (
+                f"syntax error: unexpected `{snippet}`" if snippet else ("syntax error")
             )
         from convex_schema.errors import ConvexSchemaError
 
@@ -257,10 +259,12 @@ class Evaluator:
             else:
                 continue
 
-            def thunk(key: str = key, span: Span = file.span(item)) -> Any:
+            span = file.span(item)
+
+            def thunk(key: str = key, span: Span = span) -> Any:
                 return self.member(self.force(source), key, span)
 
-            scope.bindings[local] = Binding(local, thunk, span=file.span(item))
+            scope.bindings[local] = Binding(local, thunk, span=span)
             names.append(local)
         return names
 
@@ -284,7 +288,9 @@ class Evaluator:
         if source_node is None:
             return
         specifier = string_value(file, source_node)
-        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        clause = next(
+            (c for c in node.named_children if c.type == "import_clause"), None
+        )
         if clause is None:
             return
         for part in clause.named_children:
@@ -310,7 +316,9 @@ class Evaluator:
                     name = file.text(alias)
                     module.scope.bindings[name] = Binding(
                         name,
-                        self._importer(module, specifier, _key_text(file, imported), spec),
+                        self._importer(
+                            module, specifier, _key_text(file, imported), spec
+                        ),
                     )
 
     def _scan_export(self, module: Module, node: Node) -> None:
@@ -327,14 +335,18 @@ class Evaluator:
                 if is_default:
                     name_node = declaration.child_by_field_name("name")
                     if name_node is not None:
-                        module.default = _reader(module.scope, file.text(name_node), self)
+                        module.default = _reader(
+                            module.scope, file.text(name_node), self
+                        )
             return
         if value is not None and is_default:
             module.default_node = value
             module.default = lambda: self.evaluate(value, module.scope)
             return
         specifier = string_value(file, source_node) if source_node else None
-        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        clause = next(
+            (c for c in node.named_children if c.type == "export_clause"), None
+        )
         if clause is None:
             namespace = next(
                 (c for c in node.named_children if c.type == "namespace_export"), None
@@ -352,7 +364,10 @@ class Evaluator:
             alias_node = spec.child_by_field_name("alias") or local_node
             if local_node is None or alias_node is None:
                 continue
-            local, exported_name = _key_text(file, local_node), _key_text(file, alias_node)
+            local, exported_name = (
+                _key_text(file, local_node),
+                _key_text(file, alias_node),
+            )
             if specifier is not None:
                 module.exports[exported_name] = self._importer(
                     module, specifier, local, spec
@@ -503,8 +518,10 @@ class Evaluator:
         handler = _HANDLERS.get(node.type)
         file = scope.module.file
         if handler is None:
-            return Unknown(f"`{_snippet(file, node)}` is not a value the reader models",
-                           file.span(node))
+            return Unknown(
+                f"`{_snippet(file, node)}` is not a value the reader models",
+                file.span(node),
+            )
         return handler(self, node, scope)
 
     def member(self, target: Any, key: str, span: Span) -> Any:
@@ -537,7 +554,9 @@ class Evaluator:
             return Unknown(f"`{function.name}` calls itself too deeply", span)
         scope = Scope(function.scope.module, function.scope)
         for index, param in enumerate(function.params):
-            self._bind_param(scope, param, args[index] if index < len(args) else UNDEFINED)
+            self._bind_param(
+                scope, param, args[index] if index < len(args) else UNDEFINED
+            )
         self.depth += 1
         try:
             body = function.body
@@ -574,7 +593,9 @@ class Evaluator:
             elif statement.type == "function_declaration":
                 self._scan_function(scope, statement)
             elif statement.type == "return_statement":
-                value = statement.named_children[0] if statement.named_children else None
+                value = (
+                    statement.named_children[0] if statement.named_children else None
+                )
                 return UNDEFINED if value is None else self.evaluate(value, scope)
             elif statement.type != "comment":
                 return Unknown(
@@ -661,7 +682,9 @@ def _template(ev: Evaluator, node: Node, scope: Scope) -> Any:
             value = ev.evaluate(child.named_children[0], scope)
             text = _to_js_string(value)
             if text is None:
-                return Unknown("a template substitution is not a constant", file.span(child))
+                return Unknown(
+                    "a template substitution is not a constant", file.span(child)
+                )
             parts.append(text)
     return "".join(parts)
 
@@ -730,9 +753,15 @@ def _binary(ev: Evaluator, node: Node, scope: Scope) -> Any:
     if op in ("&&", "||", "??"):
         known = _truthiness(left)
         if op == "??" and not isinstance(left, Unknown):
-            return left if left not in (None, UNDEFINED) else ev.evaluate(right_node, scope)
+            return (
+                left
+                if left not in (None, UNDEFINED)
+                else ev.evaluate(right_node, scope)
+            )
         if known is None:
-            return Unknown(f"`{_snippet(file, left_node)}` is not a constant", file.span(node))
+            return Unknown(
+                f"`{_snippet(file, left_node)}` is not a constant", file.span(node)
+            )
         if (op == "&&") == known:
             return ev.evaluate(right_node, scope)
         return left
@@ -741,9 +770,7 @@ def _binary(ev: Evaluator, node: Node, scope: Scope) -> Any:
         if isinstance(left, str) or isinstance(right, str):
             return f"{_to_js_string(left)}{_to_js_string(right)}"
         return left + right
-    if op in ("*", "-", "/") and all(
-        isinstance(x, float) for x in (left, right)
-    ):
+    if op in ("*", "-", "/") and all(isinstance(x, float) for x in (left, right)):
         if op == "*":
             return left * right
         if op == "-":
@@ -834,8 +861,9 @@ def _array(ev: Evaluator, node: Node, scope: Scope) -> Any:
                 items.append(
                     value
                     if isinstance(value, Unknown)
-                    else Unknown("a spread that is not an array",
-                                 scope.module.file.span(child))
+                    else Unknown(
+                        "a spread that is not an array", scope.module.file.span(child)
+                    )
                 )
         elif child.type != "comment":
             items.append(ev.evaluate(child, scope))
@@ -886,9 +914,11 @@ def _call(ev: Evaluator, node: Node, scope: Scope) -> Any:
                     args.extend(value)
                 else:
                     args.append(
-                        value if isinstance(value, Unknown)
-                        else Unknown("a spread argument that is not an array",
-                                     file.span(child))
+                        value
+                        if isinstance(value, Unknown)
+                        else Unknown(
+                            "a spread argument that is not an array", file.span(child)
+                        )
                     )
             elif child.type != "comment":
                 args.append(ev.evaluate(child, scope))
@@ -901,9 +931,7 @@ def call_span(file: SourceFile, node: Node) -> Span:
     parenthesis, which is the text an editor removes to drop it."""
     function_node = unwrap(node.child_by_field_name("function") or node)
     if function_node.type == "member_expression":
-        dot = next(
-            (c for c in function_node.children if c.type in (".", "?.")), None
-        )
+        dot = next((c for c in function_node.children if c.type in (".", "?.")), None)
         if dot is not None:
             return file.span_at(dot.start_byte, node.end_byte)
     return file.span(node)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -43,12 +44,15 @@ class SourceFile:
         self.source = source
         self.tree = parse(source, tsx=path.endswith((".tsx", ".jsx")))
         self._line_starts = [0] + [m.end() for m in re.finditer(b"\n", source)]
+        self._ascii = source.isascii()
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def column(self, row: int, byte_column: int) -> int:
         """1-based character column for a 0-based row and byte column."""
+        if self._ascii:
+            return byte_column + 1
         start = self._line_starts[row] if row < len(self._line_starts) else 0
         prefix = self.source[start : start + byte_column]
         return len(prefix.decode("utf-8", "replace")) + 1
@@ -67,8 +71,8 @@ class SourceFile:
 
     def span_at(self, start: int, end: int) -> Span:
         """A span for a byte range of this file."""
-        row = max(i for i, s in enumerate(self._line_starts) if s <= start)
-        end_row = max(i for i, s in enumerate(self._line_starts) if s <= end)
+        row = bisect.bisect_right(self._line_starts, start) - 1
+        end_row = bisect.bisect_right(self._line_starts, end) - 1
         return Span(
             file=self.display,
             line=row + 1,

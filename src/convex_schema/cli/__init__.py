@@ -1,0 +1,1 @@
+"""The `convex-schema` command line: thin commands over the library."""

@@ -1,0 +1,105 @@
+"""The `convex-schema` entry point: global options and the one place that maps
+errors to exit codes (0 fine, 1 findings, 2 unusable input or usage)."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from convex_schema import __version__
+from convex_schema.cli import schema_commands
+from convex_schema.cli.context import Context, configure_logging
+from convex_schema.cli.output import print_diagnostics, stderr
+from convex_schema.errors import ConvexSchemaError
+
+app = typer.Typer(
+    name="convex-schema",
+    help="Read, check and change Convex schemas (convex/schema.ts), offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"convex-schema {__version__}")  # noqa: T201
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    project: Annotated[
+        Path, typer.Option("--project", help="The Convex project folder.")
+    ] = Path("."),
+    show_traceback: Annotated[
+        bool, typer.Option("--traceback", help="Show Python tracebacks on errors.")
+    ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose", "-v", count=True, help="Log decisions (-vv: detail)."
+        ),
+    ] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Read, check and change Convex schemas, offline."""
+    verbosity = -1 if quiet else verbose
+    configure_logging(verbosity)
+    ctx.obj = Context(project=project, traceback=show_traceback, verbosity=verbosity)
+
+
+schema_commands.register(app)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the console script calls this)."""
+    args = sys.argv[1:] if argv is None else argv
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=args, prog_name="convex-schema", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.exceptions.Abort:
+        stderr.print("aborted")
+        return 1
+    except click.ClickException as error:
+        error.show(file=sys.stderr)
+        return 2
+    except ConvexSchemaError as error:
+        if "--traceback" in args:
+            traceback.print_exc()
+        if error.diagnostics:
+            print_diagnostics(error.diagnostics, Path.cwd(), console=stderr)
+        else:
+            stderr.print(f"[bold red]error:[/bold red] {error.message}", markup=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug of ours: say so, briefly, unless asked
+        if "--traceback" in args:
+            raise
+        stderr.print(
+            f"internal error: {type(error).__name__}: {error} "
+            "(run again with --traceback and report it)",
+            markup=False,
+        )
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())

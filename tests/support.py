@@ -1,0 +1,44 @@
+"""Test support: the fixture projects and the real `convex` package as oracle."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from convex_schema.reader import find_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "schemas"
+TSX = ROOT / "node_modules" / ".bin" / "tsx"
+
+
+def fixture_projects() -> list[Path]:
+    return sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def fixture_schemas() -> list[Path]:
+    return [find_schema(p).relative_to(ROOT) for p in fixture_projects()]
+
+
+def run_oracle(paths: list[Path]) -> dict[Path, dict[str, object]]:
+    """What the real `convex` package exports for each schema file."""
+    if not TSX.exists() or shutil.which("node") is None:
+        pytest.fail("the oracle needs node and `npm ci` (make test installs both)")
+    output = subprocess.run(
+        [str(TSX), "tools/export_schema.ts", *(str(ROOT / p) for p in paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    results: dict[Path, dict[str, object]] = {}
+    for line in output.splitlines():
+        record = json.loads(line)
+        path = Path(record["path"])
+        results[path if path.is_absolute() else ROOT / path] = record
+    return results
