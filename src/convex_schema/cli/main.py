@@ -8,8 +8,10 @@ import traceback
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
+
+# Typer carries its own copy of click; its exceptions are the ones raised here.
+from typer._click.exceptions import ClickException
 
 from convex_schema import __version__
 from convex_schema.cli import schema_commands
@@ -70,13 +72,15 @@ def run(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="convex-schema", standalone_mode=False)
-    except click.exceptions.Exit as done:
+        # Without standalone mode, an Exit raised in a command comes back as
+        # the return value.
+        code = command.main(args=args, prog_name="convex-schema", standalone_mode=False)
+    except typer.Exit as done:
         return int(done.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         stderr.print("aborted")
         return 1
-    except click.ClickException as error:
+    except ClickException as error:
         error.show(file=sys.stderr)
         return 2
     except ConvexSchemaError as error:
@@ -98,7 +102,7 @@ def run(argv: list[str] | None = None) -> int:
             markup=False,
         )
         return 3
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

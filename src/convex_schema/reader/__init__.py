@@ -14,7 +14,17 @@ from pathlib import Path
 
 from convex_schema.diagnostics import Diagnostic, Severity
 from convex_schema.errors import ConvexSchemaError
-from convex_schema.model import AnyV, Schema, Span, Table
+from convex_schema.model import (
+    AnyV,
+    ArrayV,
+    ObjectV,
+    RecordV,
+    Schema,
+    Span,
+    Table,
+    UnionV,
+    Validator,
+)
 from convex_schema.reader.builtins import as_validator, packages
 from convex_schema.reader.evaluate import EvalError, Evaluator, Module
 from convex_schema.reader.project import find_schema, functions_dir
@@ -68,9 +78,48 @@ def read_schema(
         ) from None
     finally:
         sys.setrecursionlimit(limit)
+    _refuse_deep_nesting(schema, path)
     files = tuple(m.file.display for m in evaluator.modules.values())
     logger.info("read %d tables from %d files", len(schema.tables), len(files))
     return ReadResult(schema, tuple(evaluator.diagnostics), files)
+
+
+MAX_READ_DEPTH = 64
+
+
+def _refuse_deep_nesting(schema: Schema, path: Path) -> None:
+    """Documents nest at most 16 levels (check rule S407 says so); a validator
+    nested past 64 levels is no usable schema, and is refused here, before any
+    later step walks it."""
+    for table in schema.tables:
+        stack: list[tuple[Validator, int]] = [(table.document, 1)]
+        while stack:
+            validator, depth = stack.pop()
+            if depth > MAX_READ_DEPTH:
+                diagnostic = Diagnostic(
+                    "R008",
+                    Severity.ERROR,
+                    f'table "{table.name}" nests validators more than '
+                    f"{MAX_READ_DEPTH} levels deep; Convex documents nest at most 16",
+                    validator.span or table.span,
+                    "Move the deep part into its own table, referenced by v.id().",
+                )
+                raise ConvexSchemaError(
+                    f"{diagnostic.location()}: {diagnostic.message}", (diagnostic,)
+                )
+            stack += [(inner, depth + 1) for inner in _children(validator)]
+
+
+def _children(validator: Validator) -> list[Validator]:
+    if isinstance(validator, ArrayV):
+        return [validator.element]
+    if isinstance(validator, ObjectV):
+        return [f.validator for f in validator.fields]
+    if isinstance(validator, RecordV):
+        return [validator.keys, validator.values]
+    if isinstance(validator, UnionV):
+        return list(validator.members)
+    return []
 
 
 def _evaluate_schema(evaluator: Evaluator, module: Module) -> Schema:

@@ -39,6 +39,44 @@ logger = logging.getLogger(__name__)
 SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx")
 MAX_CALL_DEPTH = 64
 
+# Globals of the JavaScript runtime whose values only exist when code runs.
+RUNTIME_GLOBALS = frozenset(
+    {
+        "process",
+        "console",
+        "globalThis",
+        "Math",
+        "JSON",
+        "Date",
+        "Number",
+        "String",
+        "Boolean",
+        "Array",
+        "Symbol",
+        "Map",
+        "Set",
+        "Promise",
+        "Reflect",
+        "Proxy",
+        "Error",
+        "RegExp",
+        "URL",
+        "crypto",
+        "require",
+        "module",
+        "exports",
+        "window",
+        "self",
+        "Buffer",
+        "__dirname",
+        "__filename",
+        "parseInt",
+        "parseFloat",
+        "encodeURIComponent",
+        "structuredClone",
+    }
+)
+
 
 class EvalError(Exception):
     """Something the `convex` package itself would throw while building the
@@ -509,7 +547,15 @@ class Evaluator:
 
         if name in GLOBALS:
             return GLOBALS[name]
-        return Unknown(f"`{name}` is not defined in this file", span)
+        if name in RUNTIME_GLOBALS:
+            return Unknown(f"`{name}` is only known at run time", span)
+        raise EvalError(
+            "R005",
+            f"`{name}` is not defined",
+            span,
+            "Import it or declare it in this file; at run time this is a "
+            "ReferenceError and Convex cannot load the schema.",
+        )
 
     # -- expressions ---------------------------------------------------------
 

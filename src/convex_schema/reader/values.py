@@ -57,7 +57,12 @@ class JSObject:
 
 
 def _is_array_index(key: str) -> bool:
-    return key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
+    return (
+        key.isascii()
+        and key.isdigit()
+        and (key == "0" or key[0] != "0")
+        and int(key) < 2**32 - 1
+    )
 
 
 @dataclass(eq=False)
