@@ -761,7 +761,11 @@ def _number(ev: Evaluator, node: Node, scope: Scope) -> Any:
 
 def _identifier(ev: Evaluator, node: Node, scope: Scope) -> Any:
     file = scope.module.file
-    return ev.lookup(file.text(node), scope, file.span(node))
+    name = file.text(node)
+    binding = scope.lookup(name)
+    if binding is not None:
+        return ev.force(binding)
+    return ev.global_value(name, file.span(node))
 
 
 def _constant(value: Any) -> Callable[[Evaluator, Node, Scope], Any]:
@@ -923,7 +927,15 @@ def _member(ev: Evaluator, node: Node, scope: Scope) -> Any:
     if target_node is None or prop is None:
         return Unknown("an incomplete member access", file.span(node))
     target = ev.evaluate(target_node, scope)
-    return ev.member(target, file.text(prop), file.span(node))
+    key = file.text(prop)
+    # The common cases need no span; build one only where it may be reported.
+    if type(target) is JSObject and key in target.props:
+        value = target.props[key]
+        return value.get() if isinstance(value, _LazyExport) else value
+    if type(target) is Namespace and key in target.members:
+        value = target.members[key]
+        return value.get() if isinstance(value, _LazyExport) else value
+    return ev.member(target, key, file.span(node))
 
 
 def _subscript(ev: Evaluator, node: Node, scope: Scope) -> Any:

@@ -59,14 +59,26 @@ class SourceFile:
 
     def span(self, node: Node, end: Node | None = None) -> Span:
         last = end or node
+        start_row, start_column = node.start_point
+        end_row, end_column = last.end_point
+        if self._ascii:
+            return Span(
+                self.display,
+                start_row + 1,
+                start_column + 1,
+                end_row + 1,
+                end_column + 1,
+                node.start_byte,
+                last.end_byte,
+            )
         return Span(
-            file=self.display,
-            line=node.start_point.row + 1,
-            column=self.column(node.start_point.row, node.start_point.column),
-            end_line=last.end_point.row + 1,
-            end_column=self.column(last.end_point.row, last.end_point.column),
-            start=node.start_byte,
-            end=last.end_byte,
+            self.display,
+            start_row + 1,
+            self.column(start_row, start_column),
+            end_row + 1,
+            self.column(end_row, end_column),
+            node.start_byte,
+            last.end_byte,
         )
 
     def span_at(self, start: int, end: int) -> Span:
