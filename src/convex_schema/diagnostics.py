@@ -43,6 +43,7 @@ class Diagnostic:
     span: Span | None = None
     hint: str | None = None
     fix: dict[str, Any] | None = field(default=None, compare=False)
+    data: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def file(self) -> str | None:
@@ -67,6 +68,7 @@ class Diagnostic:
             "endColumn": span.end_column if span else None,
             "hint": self.hint,
             "fix": self.fix,
+            **({"data": self.data} if self.data is not None else {}),
         }
 
 

@@ -1,0 +1,1 @@
+"""Snapshots: a deployment's exported data, read, validated, inferred and profiled."""

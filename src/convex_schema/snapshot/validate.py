@@ -1,0 +1,328 @@
+"""`validate`: every document of a snapshot against a schema, as a push would.
+
+One streaming pass per table: a compiled check per document (fast), an
+explanation only for the documents that fail, the limits checked exactly only
+for documents large or deep enough to break one, ids collected for the
+dangling-reference join at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from convex_schema.diagnostics import Diagnostic, Severity
+from convex_schema.model import Schema, Span, Table
+from convex_schema.snapshot.checker import (
+    IdTables,
+    compile_document_check,
+    explain,
+)
+from convex_schema.snapshot.limits import limit_problems, may_exceed_limits
+from convex_schema.snapshot.reader import Row, Snapshot, SnapshotTable
+from convex_schema.snapshot.references import (
+    ReferenceIndex,
+    compile_extractor,
+    referenced_tables,
+)
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class TableReport:
+    """What validating one table found."""
+
+    table: str
+    component: str = ""
+    in_schema: bool = True
+    checked: int = 0
+    failed: int = 0
+    over_limits: int = 0
+    dangling: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "component": self.component or None,
+            "inSchema": self.in_schema,
+            "documents": self.checked,
+            "failing": self.failed,
+            "overLimits": self.over_limits,
+            "danglingReferences": self.dangling,
+        }
+
+
+@dataclass
+class ValidationReport:
+    snapshot: str
+    tables: list[TableReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def failing_documents(self) -> int:
+        return sum(t.failed + t.over_limits for t in self.tables)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "snapshot": self.snapshot,
+            "documents": sum(t.checked for t in self.tables),
+            "failingDocuments": self.failing_documents,
+            "tables": [t.to_json() for t in self.tables],
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
+
+
+def validate_snapshot(
+    schema: Schema,
+    snapshot: Snapshot,
+    limit: int = 10,
+    keep_going: bool = False,
+    progress: Progress | None = None,
+) -> ValidationReport:
+    """Check every document of `snapshot` against `schema`.
+
+    Counts are always complete; at most `limit` violations per table are
+    reported as diagnostics.
+    """
+    report = ValidationReport(snapshot.display)
+    app_tables = [t for t in snapshot.tables if not t.component]
+    numbers = {n: name for (c, n), name in snapshot.numbers.items() if not c}
+    ids = IdTables(numbers, known=bool(numbers))
+    targets = set().union(*(referenced_tables(t.document) for t in schema.tables))
+    references = ReferenceIndex(targets)
+    try:
+        if snapshot.storage is not None and "_storage" in targets:
+            for row in snapshot.rows(snapshot.storage):
+                references.add_document("_storage", str(row.document.get("_id")))
+        for data in app_tables:
+            table = schema.table(data.name)
+            table_report = TableReport(data.name, in_schema=table is not None)
+            report.tables.append(table_report)
+            errors: list[Diagnostic] | None = [] if keep_going else None
+            _validate_table(
+                snapshot,
+                data,
+                table,
+                ids,
+                references,
+                table_report,
+                report,
+                limit,
+                errors,
+                progress,
+            )
+            report.diagnostics += errors or []
+        members = {t.name: snapshot.member_display(t) for t in app_tables}
+        _report_dangling(references, report, limit, members)
+    finally:
+        references.close()
+    _report_other_tables(schema, snapshot, report)
+    return report
+
+
+def _validate_table(
+    snapshot: Snapshot,
+    data: SnapshotTable,
+    table: Table | None,
+    ids: IdTables,
+    references: ReferenceIndex,
+    table_report: TableReport,
+    report: ValidationReport,
+    limit: int,
+    errors: list[Diagnostic] | None,
+    progress: Progress | None,
+) -> None:
+    check = compile_document_check(table.document, ids) if table else None
+    extract = compile_extractor(table.document) if table else None
+    shown = 0
+    where = snapshot.member_display(data)
+    for row in snapshot.rows(data, errors):
+        table_report.checked += 1
+        document = row.document
+        document_id = document.get("_id")
+        if type(document_id) is str:
+            references.add_document(data.name, document_id)
+        if progress is not None and table_report.checked % 10_000 == 0:
+            progress(data.name, table_report.checked)
+        if may_exceed_limits(row.raw):
+            problems = list(limit_problems(document))
+            if problems:
+                table_report.over_limits += 1
+                if shown < limit:
+                    shown += 1
+                    report.diagnostics.append(
+                        _limit_diagnostic(data, row, where, problems)
+                    )
+        if check is None:
+            continue
+        if extract is not None and type(document_id) is str:
+            found: list[tuple[str, str, str]] = []
+            extract(document, "", found)
+            if found:
+                references.add_references(data.name, document_id, found, row.line)
+        if check(document):
+            continue
+        table_report.failed += 1
+        if shown < limit:
+            shown += 1
+            assert table is not None
+            report.diagnostics.append(_violation(data, table, row, ids, where))
+    if progress is not None:
+        progress(data.name, table_report.checked)
+    logger.info(
+        "validated %s: %d documents, %d failing",
+        data.name,
+        table_report.checked,
+        table_report.failed,
+    )
+
+
+def _span(where: str, line: int) -> Span:
+    return Span(where, line, 1, line, 1)
+
+
+def _violation(
+    data: SnapshotTable, table: Table, row: Row, ids: IdTables, where: str
+) -> Diagnostic:
+    document_id = str(row.document.get("_id", "?"))
+    problem = explain(table.document, row.document, ids, "", top=True)
+    if problem is None:  # the fast check and the explanation disagree: say so
+        message, path, expected, found = "Value does not match validator.", "", "", ""
+    else:
+        message, path = problem.message, problem.path
+        expected, found = problem.expected, problem.found
+    detail = (
+        f" Expected {expected}, found {found}." if "does not match" in message else ""
+    )
+    return Diagnostic(
+        "D101",
+        Severity.ERROR,
+        f'Document with ID "{document_id}" in table "{data.name}" does not match the '
+        f"schema: {message}{detail} Path: {path or '(document)'}",
+        _span(where, row.line),
+        _hint_for(message, expected, found),
+        data={
+            "table": data.name,
+            "_id": document_id,
+            "path": path,
+            "expected": expected,
+            "found": found,
+        },
+    )
+
+
+def _hint_for(message: str, expected: str, found: str) -> str:
+    if "missing the required field" in message:
+        return (
+            "Backfill the field (a migration), or make it v.optional(...) until "
+            "every document has it."
+        )
+    if "extra field" in message:
+        return "Add the field to the schema, or remove it from these documents."
+    if "Found ID" in message or "document ID" in message:
+        return "The id points into another table; fix the reference or the v.id()."
+    if expected == "v.int64()" and found.endswith("(float64)"):
+        return (
+            "Convex never converts numbers: a JavaScript number is a float64. "
+            "Write BigInt values (3n) or declare v.number()."
+        )
+    if expected == "v.number()" and found.endswith("(int64)"):
+        return "This value was written as a BigInt; declare v.int64() or convert it."
+    return "Fix these documents with a migration, or widen the validator."
+
+
+def _limit_diagnostic(
+    data: SnapshotTable, row: Row, where: str, problems: list[tuple[str, str]]
+) -> Diagnostic:
+    path, message = problems[0]
+    document_id = str(row.document.get("_id", "?"))
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return Diagnostic(
+        "D102",
+        Severity.ERROR,
+        f'Document "{document_id}" in table "{data.name}" breaks a Convex limit at '
+        f"{path or '(document)'}: {message}{more}",
+        _span(where, row.line),
+        "Move large or repeated parts into their own table, referenced by v.id().",
+        data={"table": data.name, "_id": document_id, "path": path},
+    )
+
+
+def _report_dangling(
+    references: ReferenceIndex,
+    report: ValidationReport,
+    limit: int,
+    members: dict[str, str],
+) -> None:
+    counts, samples = references.dangling(limit)
+    by_table = {t.table: t for t in report.tables}
+    for (table, _path), count in counts.items():
+        if table in by_table:
+            by_table[table].dangling += count
+    for sample in samples:
+        where = members.get(sample.table)
+        report.diagnostics.append(
+            Diagnostic(
+                "D103",
+                Severity.WARNING,
+                f'Document "{sample.document_id}" in table "{sample.table}" references '
+                f'{sample.target} "{sample.missing_id}" at {sample.path}, which is not '
+                "in the snapshot",
+                _span(where, sample.line) if where else None,
+                "Delete or repair the reference; Convex does not enforce references, "
+                "so reads of it return null.",
+                data={
+                    "table": sample.table,
+                    "_id": sample.document_id,
+                    "path": sample.path,
+                    "target": sample.target,
+                    "missing": sample.missing_id,
+                },
+            )
+        )
+
+
+def _report_other_tables(
+    schema: Schema, snapshot: Snapshot, report: ValidationReport
+) -> None:
+    for table_report in report.tables:
+        if not table_report.in_schema:
+            report.diagnostics.append(
+                Diagnostic(
+                    "D104",
+                    Severity.INFO,
+                    f'table "{table_report.table}" has {table_report.checked} '
+                    "documents but is not in the schema; Convex does not validate it",
+                    None,
+                    "Add it to the schema to have it checked, or delete its data.",
+                    data={"table": table_report.table},
+                )
+            )
+    components = sorted({t.component for t in snapshot.tables if t.component})
+    for component in components:
+        report.diagnostics.append(
+            Diagnostic(
+                "D105",
+                Severity.INFO,
+                f'component "{component}" has its own tables and schema; its data is '
+                "not checked against this schema",
+                None,
+                None,
+                data={"component": component},
+            )
+        )
+    if not schema.schema_validation:
+        report.diagnostics.append(
+            Diagnostic(
+                "D106",
+                Severity.INFO,
+                "the schema sets schemaValidation: false, so Convex would not check "
+                "these documents on push; they are checked here anyway",
+                schema.span,
+            )
+        )

@@ -1,0 +1,282 @@
+"""validate: documents against a schema with the backend's semantics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from builders import SnapshotBuilder
+
+from convex_schema.cli.main import run
+from convex_schema.reader import read_schema
+from convex_schema.snapshot.reader import Snapshot, SnapshotError
+from convex_schema.snapshot.validate import ValidationReport, validate_snapshot
+
+HEADER = (
+    'import { defineSchema, defineTable } from "convex/server";\n'
+    'import { v } from "convex/values";\n'
+)
+
+
+def schema_file(tmp_path: Path, tables: str, options: str = "") -> Path:
+    path = tmp_path / "schema.ts"
+    tail = f", {options}" if options else ""
+    path.write_text(HEADER + f"export default defineSchema({{{tables}}}{tail});\n")
+    return path
+
+
+def validate(
+    tmp_path: Path, tables: str, builder: SnapshotBuilder, **kw: object
+) -> ValidationReport:
+    schema = read_schema(schema_file(tmp_path, tables)).schema
+    with Snapshot(builder.write_zip(tmp_path / "snapshot.zip")) as snapshot:
+        return validate_snapshot(schema, snapshot, **kw)  # type: ignore[arg-type]
+
+
+def codes(report: ValidationReport) -> list[str]:
+    return [d.code for d in report.diagnostics]
+
+
+# (validator, a value written as JSON text that passes, one that fails)
+KINDS = [
+    ("v.string()", '"hi"', "3.0"),
+    ("v.number()", "3.5", "3"),
+    ("v.float64()", "1e3", '"1"'),
+    ("v.int64()", "3", "3.0"),
+    ("v.boolean()", "true", "0.0"),
+    ("v.null()", "null", "false"),
+    ("v.bytes()", '{"$bytes": "AAE="}', '"AAE="'),
+    ('v.literal("a")', '"a"', '"b"'),
+    ("v.literal(3)", "3.0", "3"),
+    ("v.literal(3n)", "3", "3.0"),
+    ("v.literal(true)", "true", "false"),
+    ("v.array(v.int64())", "[1, 2]", "[1, 2.0]"),
+    ("v.object({ a: v.string() })", '{"a": "x"}', '{"a": "x", "b": 1}'),
+    ("v.object({ a: v.optional(v.string()) })", "{}", '{"a": null}'),
+    ("v.record(v.string(), v.number())", '{"any key": 1.5}', '{"k": "x"}'),
+    ("v.union(v.string(), v.int64())", "7", "7.5"),
+    ("v.nullable(v.string())", "null", "1.0"),
+    ("v.any()", '{"deep": [1, "x"]}', None),
+    ("v.number()", '{"$float": "AAAAAAAA+H8="}', '{"$bytes": ""}'),
+]
+
+
+@pytest.mark.parametrize(("validator", "good", "bad"), KINDS)
+def test_every_validator_kind(
+    tmp_path: Path, validator: str, good: str, bad: str | None
+) -> None:
+    builder = SnapshotBuilder()
+    builder.table("things")
+    builder.add("things", '{"x": ' + good + "}")
+    if bad is not None:
+        builder.add("things", '{"x": ' + bad + "}")
+    report = validate(tmp_path, f"things: defineTable({{ x: {validator} }})", builder)
+    (table,) = report.tables
+    assert table.checked == (2 if bad else 1)
+    assert table.failed == (1 if bad else 0)
+    if bad is not None:
+        (diagnostic,) = [d for d in report.diagnostics if d.code == "D101"]
+        assert diagnostic.data is not None
+        assert diagnostic.data["path"].startswith(".x")
+        assert diagnostic.span is not None
+        assert diagnostic.span.line == 2
+
+
+def test_missing_and_extra_fields_are_named(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("users")
+    builder.add("users", {"name": "Ada"})
+    builder.add("users", {"name": "Bo", "email": "b@x.io", "nick": "b"})
+    report = validate(
+        tmp_path, "users: defineTable({ name: v.string(), email: v.string() })", builder
+    )
+    messages = [d.message for d in report.diagnostics]
+    assert any("missing the required field `email`" in m for m in messages)
+    assert any("extra field `nick`" in m for m in messages)
+    assert report.tables[0].failed == 2
+
+
+def test_ids_are_checked_by_table_number(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("users")
+    builder.table("posts")
+    author = builder.add("users", {"name": "Ada"})
+    builder.add("posts", {"authorId": author})
+    other_post = builder.add("posts", {"authorId": author})
+    builder.add("posts", {"authorId": other_post})  # an id of the wrong table
+    broken = author[:-1] + ("a" if author[-1] != "a" else "b")  # checksum fails
+    builder.add("posts", {"authorId": broken})
+    report = validate(
+        tmp_path,
+        "users: defineTable({ name: v.string() }), "
+        'posts: defineTable({ authorId: v.id("users") })',
+        builder,
+    )
+    posts = next(t for t in report.tables if t.table == "posts")
+    assert (posts.checked, posts.failed) == (4, 2)
+    messages = " ".join(d.message for d in report.diagnostics)
+    assert "from table `posts`, expected `users`" in messages
+    assert "not a valid document ID" in messages
+
+
+def test_dangling_references_are_found(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("users")
+    builder.table("posts")
+    author = builder.add("users", {"name": "Ada"})
+    builder.add("posts", {"authorId": author, "tags": []})
+    ghost = builder.new_id("users")
+    builder.add("posts", {"authorId": ghost, "tags": []})
+    report = validate(
+        tmp_path,
+        "users: defineTable({ name: v.string() }), "
+        'posts: defineTable({ authorId: v.id("users"), tags: v.array(v.string()) })',
+        builder,
+    )
+    dangling = [d for d in report.diagnostics if d.code == "D103"]
+    assert len(dangling) == 1
+    assert dangling[0].data is not None
+    assert dangling[0].data["missing"] == ghost
+    assert next(t for t in report.tables if t.table == "posts").dangling == 1
+
+
+def test_limits_at_the_boundary_and_past_it(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("blobs")
+    builder.add("blobs", {"items": [0.5] * 8192})
+    builder.add("blobs", {"items": [0.5] * 8193})
+    deep_ok: object = 1.0
+    for _ in range(15):  # the document itself is the 16th level
+        deep_ok = {"a": deep_ok}
+    builder.add("blobs", {"items": [], "deep": deep_ok})
+    builder.add("blobs", {"items": [], "deep": {"a": deep_ok}})
+    builder.add("blobs", {"items": [], "text": "x" * (1024 * 1024)})
+    report = validate(
+        tmp_path,
+        "blobs: defineTable({ items: v.array(v.number()), deep: v.optional(v.any()), "
+        "text: v.optional(v.string()) })",
+        builder,
+    )
+    assert report.tables[0].over_limits == 3
+    messages = [d.message for d in report.diagnostics if d.code == "D102"]
+    assert any("8,193 elements" in m for m in messages)
+    assert any("nested 17 levels" in m for m in messages)
+    assert any("1,048,576 (1 MiB)" in m for m in messages)
+
+
+def test_tables_not_in_schema_and_components_are_reported_not_failed(
+    tmp_path: Path,
+) -> None:
+    builder = SnapshotBuilder()
+    builder.table("users")
+    builder.table("legacy")
+    builder.add("users", {"name": "Ada"})
+    builder.add("legacy", {"anything": 1})
+    component = SnapshotBuilder(seed=2)
+    component.table("migrations")
+    component.add("migrations", {"name": "m1", "isDone": True})
+    schema = read_schema(
+        schema_file(tmp_path, "users: defineTable({ name: v.string() })")
+    )
+    path = builder.write_zip(tmp_path / "s.zip", components={"migrations": component})
+    with Snapshot(path) as snapshot:
+        report = validate_snapshot(schema.schema, snapshot)
+    assert report.failing_documents == 0
+    assert "D104" in codes(report)
+    assert "D105" in codes(report)
+
+
+def test_plain_and_csv_imports_are_typed_as_convex_imports_them(tmp_path: Path) -> None:
+    schema = read_schema(
+        schema_file(
+            tmp_path, "items: defineTable({ n: v.number(), label: v.string() })"
+        )
+    ).schema
+    jsonl = tmp_path / "items.jsonl"
+    jsonl.write_text('{"n": 3, "label": "a"}\n{"n": 4.5, "label": "b"}\n')
+    array = tmp_path / "items.json"
+    array.write_text('[{"n": 3, "label": "a"}]')
+    sheet = tmp_path / "items.csv"
+    sheet.write_text("n,label\n3,a\n4.5,b\nx,c\n")
+    for path, failing in ((jsonl, 0), (array, 0), (sheet, 1)):
+        with Snapshot(path, "items") as snapshot:
+            report = validate_snapshot(schema, snapshot)
+        assert report.failing_documents == failing, path.name
+
+
+def test_an_int64_column_fails_on_plain_import(tmp_path: Path) -> None:
+    schema = read_schema(
+        schema_file(tmp_path, "items: defineTable({ n: v.int64() })")
+    ).schema
+    jsonl = tmp_path / "items.jsonl"
+    jsonl.write_text('{"n": 3}\n')
+    with Snapshot(jsonl, "items") as snapshot:
+        assert validate_snapshot(schema, snapshot).failing_documents == 1
+
+
+def test_legacy_export_applies_its_type_hints(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("counters", marker=None)
+    doc_id = builder.add("counters", {"count": "42", "raw": "AAE="})
+    builder.extra["counters/generated_schema.jsonl"] = (
+        '"{\\"type\\": \\"Object\\"}"\n'
+        + '{"'
+        + doc_id
+        + '": {"count": "int64", "raw": "bytes"}}\n'
+    )
+    report = validate(
+        tmp_path, "counters: defineTable({ count: v.int64(), raw: v.bytes() })", builder
+    )
+    assert report.failing_documents == 0
+
+
+def test_a_bad_line_is_located_or_skipped_with_keep_going(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("users")
+    builder.add("users", {"name": "Ada"})
+    builder.raw_line("users", '{"_id": "x", "name": ')
+    builder.add("users", {"name": "Bo"})
+    tables = "users: defineTable({ name: v.string() })"
+    with pytest.raises(SnapshotError, match=r"users/documents.jsonl:2"):
+        validate(tmp_path, tables, builder)
+    report = validate(tmp_path, tables, builder, keep_going=True)
+    assert report.tables[0].checked == 2
+    assert codes(report).count("D001") == 1
+
+
+def test_corrupt_and_missing_snapshots_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = schema_file(tmp_path, "users: defineTable({ name: v.string() })")
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    assert run(["validate", "--schema", str(schema), "--data", str(broken)]) == 2
+    assert "not a readable ZIP" in capsys.readouterr().err
+    missing = tmp_path / "nope.zip"
+    assert run(["validate", "--schema", str(schema), "--data", str(missing)]) == 2
+
+
+def test_cli_exit_codes_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    builder = SnapshotBuilder()
+    builder.table("users")
+    builder.add("users", {"name": "Ada"})
+    builder.add("users", {"name": 3.0})
+    schema = schema_file(tmp_path, "users: defineTable({ name: v.string() })")
+    snapshot = builder.write_dir(tmp_path / "export")
+    argv = [
+        "validate",
+        "--schema",
+        str(schema),
+        "--data",
+        str(snapshot),
+        "--format",
+        "json",
+    ]
+    assert run(argv) == 1
+    output = json.loads(capsys.readouterr().out)
+    assert output["failingDocuments"] == 1
+    assert output["diagnostics"][0]["data"]["found"] == "3.0 (float64)"
