@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import SnapshotBuilder
 
 from convex_schema.cli.main import run
 from convex_schema.reader import read_schema
 from convex_schema.snapshot.reader import Snapshot, SnapshotError
 from convex_schema.snapshot.validate import ValidationReport, validate_snapshot
+
+from builders import SnapshotBuilder
 
 HEADER = (
     'import { defineSchema, defineTable } from "convex/server";\n'

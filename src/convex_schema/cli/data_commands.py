@@ -13,8 +13,10 @@ from rich.table import Table as RichTable
 
 from convex_schema.cli.context import Context
 from convex_schema.cli.output import print_diagnostics, print_json, stderr, stdout
+from convex_schema.snapshot.infer import infer_schema
 from convex_schema.snapshot.reader import Snapshot
 from convex_schema.snapshot.validate import ValidationReport, validate_snapshot
+from convex_schema.writer.render import render_schema
 
 DataOption = Annotated[
     Path,
@@ -114,5 +116,28 @@ def _print_validation(report: ValidationReport) -> None:
     stdout.print(verdict)
 
 
+class InferFormat(enum.StrEnum):
+    ts = "ts"
+    json = "json"
+
+
+def infer(
+    ctx: typer.Context,
+    data: DataOption,
+    table: TableOption = None,
+    output_format: Annotated[
+        InferFormat, typer.Option("--format", help="ts (schema.ts) or json.")
+    ] = InferFormat.ts,
+) -> None:
+    """Write the schema the data actually has."""
+    with Snapshot(data, table) as snapshot:
+        schema = infer_schema(snapshot)
+    if output_format is InferFormat.json:
+        print_json(schema.to_json())
+    else:
+        stdout.out(render_schema(schema), end="", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(validate)
+    app.command()(infer)

@@ -154,12 +154,30 @@ class Snapshot:
                 "this an export from `npx convex export`?"
             )
         self._attach_numbers()
+        self._number_storage()
         logger.info("snapshot %s: %d tables", self.display, len(self.tables))
 
     def _attach_numbers(self) -> None:
         by_name = {(c, name): number for (c, number), name in self.numbers.items()}
         for table in [*self.tables, *([self.storage] if self.storage else [])]:
             table.number = by_name.get((table.component, table.name))
+
+    def _number_storage(self) -> None:
+        """`_tables` lists user tables only; `_storage`'s number is in its ids."""
+        from convex_schema.snapshot.ids import InvalidId, decode_id
+
+        storage = self.storage
+        if storage is None or storage.number is not None:
+            return
+        for _, raw in self._lines(storage.member):
+            try:
+                storage.number = decode_id(
+                    str(orjson.loads(raw).get("_id"))
+                ).table_number
+            except (orjson.JSONDecodeError, InvalidId, AttributeError):
+                return
+            self.numbers[("", storage.number)] = "_storage"
+            return
 
     def _read_table_numbers(
         self, component: str, prefix: str, present: set[str]

@@ -141,7 +141,12 @@ def render_field(item: Field, level: int) -> str:
     """`name: v.string()` or `name: v.optional(...)`, at nesting `level`."""
     value = render_validator(item.validator, level)
     if item.optional:
-        value = f"v.optional({value})"
+        if "\n" in value:
+            inner = render_validator(item.validator, level + 1)
+            pad = INDENT * level
+            value = f"v.optional(\n{pad}{INDENT}{inner},\n{pad})"
+        else:
+            value = f"v.optional({value})"
     return f"{render_key(item.name)}: {value}"
 
 
