@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table as RichTable
@@ -14,6 +15,7 @@ from rich.table import Table as RichTable
 from convex_schema.cli.context import Context
 from convex_schema.cli.output import print_diagnostics, print_json, stderr, stdout
 from convex_schema.snapshot.infer import infer_schema
+from convex_schema.snapshot.profile import parse_unique, profile_snapshot
 from convex_schema.snapshot.reader import Snapshot
 from convex_schema.snapshot.validate import ValidationReport, validate_snapshot
 from convex_schema.writer.render import render_schema
@@ -138,6 +140,91 @@ def infer(
         stdout.out(render_schema(schema), end="", highlight=False)
 
 
+def profile(
+    ctx: typer.Context,
+    data: DataOption,
+    table: TableOption = None,
+    unique: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unique", help="TABLE.FIELD to report duplicate values of (repeatable)."
+        ),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Duplicate groups shown per field.")
+    ] = 10,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="text or json.")
+    ] = ReportFormat.text,
+) -> None:
+    """Statistics per table and field, and duplicate groups with --unique."""
+    wanted = parse_unique(unique or [])
+    with Snapshot(data, table) as snapshot:
+        result = profile_snapshot(snapshot, wanted, limit=limit)
+    if output_format is ReportFormat.json:
+        print_json(result)
+        return
+    for table_profile in result["tables"]:
+        _print_table_profile(table_profile)
+    for duplicates in result["duplicates"]:
+        _print_duplicates(duplicates)
+
+
+def _print_table_profile(data: dict[str, Any]) -> None:
+    size = data["documentSize"] or {"max": 0, "p95": 0}
+    title = (
+        f"{data['table']}: {data['documents']:,} documents, size p95 "
+        f"{size['p95']:,} B, max {size['max']:,} B of 1 MiB"
+    )
+    grid = RichTable(title=title, title_justify="left")
+    for column in (
+        "field",
+        "present",
+        "null",
+        "types",
+        "distinct",
+        "length p95",
+        "top",
+    ):
+        grid.add_column(column)
+    for item in data["fields"]:
+        lengths = item["stringLength"] or item["arrayLength"]
+        top = ", ".join(f"{_short(t['value'])} ×{t['count']}" for t in item["top"][:2])
+        distinct = f"{item['distinct']:,}" + (
+            "" if item["distinctExact"] else " (est.)"
+        )
+        grid.add_row(
+            item["path"],
+            f"{item['presentPct']}%",
+            f"{item['nullPct']}%",
+            " ".join(f"{k} {v:,}" for k, v in item["types"].items()),
+            distinct,
+            f"{lengths['p95']:,}" if lengths else "",
+            top,
+        )
+    stdout.print(grid)
+
+
+def _print_duplicates(data: dict[str, Any]) -> None:
+    if "error" in data:
+        stderr.print(f"--unique {data['table']}: {data['error']}")
+        return
+    head = (
+        f"{data['table']}.{data['field']}: {data['duplicateGroups']:,} duplicate "
+        f"value(s) over {data['duplicateDocuments']:,} documents"
+    )
+    stdout.print(head if data["duplicateGroups"] else f"{head} (unique)")
+    for group in data["groups"]:
+        ids = ", ".join(group["ids"][:6])
+        stdout.print(f"  {_short(group['value'])} ×{group['count']}: {ids}")
+
+
+def _short(value: Any) -> str:
+    text = orjson.dumps(value).decode()
+    return text if len(text) <= 24 else text[:21] + "..."
+
+
 def register(app: typer.Typer) -> None:
     app.command()(validate)
     app.command()(infer)
+    app.command()(profile)
