@@ -24,6 +24,9 @@ node: $(NODE_STAMP)
 demo: $(STAMP)
 	$(BIN)/convex-schema --project examples/blog show
 	$(BIN)/convex-schema --project examples/blog check
+	@echo "--- the example's data, checked against its schema (4 planted problems):"
+	-$(BIN)/convex-schema --project examples/blog validate --data examples/blog/snapshot.zip
+	$(BIN)/convex-schema --project examples/blog profile --data examples/blog/snapshot.zip --unique users.email --unique posts.slug
 
 test: lint typecheck pytest
 
@@ -38,7 +41,9 @@ pytest: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP) $(NODE_STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/read.py
+	$(BIN)/python benchmarks/validate.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

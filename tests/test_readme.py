@@ -16,3 +16,29 @@ def test_every_rule_code_is_documented() -> None:
         assert f"| {rule.code} | {rule.name} |" in readme
     for code in ("R001", "R002", "R003", "R004", "R005", "R006", "R007", "R008"):
         assert f"| {code} |" in readme
+
+
+def test_every_data_code_is_documented() -> None:
+    readme = (ROOT / "README.md").read_text()
+    source = "".join(
+        p.read_text()
+        for p in (ROOT / "src" / "convex_schema" / "snapshot").glob("*.py")
+    )
+    import re
+
+    codes = set(re.findall(r'"(D\d{3})"', source))
+    assert codes
+    for code in sorted(codes):
+        assert f"| {code} |" in readme, code
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    import typer
+
+    from convex_schema.cli.main import app
+
+    readme = (ROOT / "README.md").read_text()
+    command = typer.main.get_command(app)
+    for name, sub in command.commands.items():  # type: ignore[attr-defined]
+        assert sub.help, name
+        assert f"| `{name}" in readme, name

@@ -35,6 +35,7 @@ from convex_schema.snapshot.values import (
 logger = logging.getLogger(__name__)
 
 DOCUMENTS = "documents.jsonl"
+CHUNK = 1 << 20
 SCHEMA_MARKER = "generated_schema.jsonl"
 
 
@@ -218,11 +219,20 @@ class Snapshot:
         return self.path.open("rb")
 
     def _lines(self, member: str) -> Iterator[tuple[int, bytes]]:
+        """Numbered non-empty lines, read in large chunks (a ZIP member's
+        `readline` is several times slower than splitting a chunk)."""
         try:
             with self._stream(member) as stream:
-                for number, line in enumerate(stream, 1):
-                    if line.strip():
-                        yield number, line
+                number, rest = 0, b""
+                while chunk := stream.read(CHUNK):
+                    lines = (rest + chunk).split(b"\n")
+                    rest = lines.pop()
+                    for line in lines:
+                        number += 1
+                        if line and not line.isspace():
+                            yield number, line
+                if rest and not rest.isspace():
+                    yield number + 1, rest
         except (zipfile.BadZipFile, EOFError, OSError) as error:
             raise SnapshotError(
                 f"{self.display}:{member}: truncated or corrupt ({error}); export "
@@ -239,14 +249,23 @@ class Snapshot:
     ) -> Iterator[Row]:
         """The documents of `table`, decoded. A bad line raises SnapshotError,
         or, when `errors` is given, is recorded there and skipped."""
+        for line, raw, document in self.documents(table, errors):
+            yield Row(line, raw, document)
+
+    def documents(
+        self, table: SnapshotTable, errors: list[Diagnostic] | None = None
+    ) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+        """Like `rows`, as plain tuples (line, raw JSON, document): the hot path."""
         if table.encoding == LEGACY:
             self._load_legacy_contexts(table)
         suffix = self.path.suffix.lower() if self._zip is None else ""
         if suffix == ".json" and self._single:
-            yield from self._json_array_rows(table)
+            for row in self._json_array_rows(table):
+                yield row.line, row.raw, row.document
             return
         if suffix == ".csv" and self._single:
-            yield from self._csv_rows(table)
+            for row in self._csv_rows(table):
+                yield row.line, row.raw, row.document
             return
         decode = _DECODERS[table.encoding]
         for line_no, raw in self._lines(table.member):
@@ -277,7 +296,7 @@ class Snapshot:
                     ) from None
                 errors.append(diagnostic)
                 continue
-            yield Row(line_no, raw, document)
+            yield line_no, raw, document
 
     def _json_array_rows(self, table: SnapshotTable) -> Iterator[Row]:
         raw = self.path.read_bytes()

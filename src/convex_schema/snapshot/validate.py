@@ -14,17 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from convex_schema.diagnostics import Diagnostic, Severity
-from convex_schema.model import Schema, Span, Table
-from convex_schema.snapshot.checker import (
-    IdTables,
-    compile_document_check,
-    explain,
+from convex_schema.model import Schema, Span, Table, limits
+from convex_schema.snapshot.checker import IdTables, explain
+from convex_schema.snapshot.codegen import IdCheck, compile_document
+from convex_schema.snapshot.limits import (
+    SIZE_FAST_PATH_FACTOR,
+    limit_problems,
+    may_exceed_limits,
 )
-from convex_schema.snapshot.limits import limit_problems, may_exceed_limits
 from convex_schema.snapshot.reader import Row, Snapshot, SnapshotTable
 from convex_schema.snapshot.references import (
     ReferenceIndex,
-    compile_extractor,
+    reading_order,
     referenced_tables,
 )
 
@@ -90,37 +91,43 @@ def validate_snapshot(
     reported as diagnostics.
     """
     report = ValidationReport(snapshot.display)
-    app_tables = [t for t in snapshot.tables if not t.component]
+    app_tables = {t.name: t for t in snapshot.tables if not t.component}
     numbers = {n: name for (c, n), name in snapshot.numbers.items() if not c}
     ids = IdTables(numbers, known=bool(numbers))
-    targets = set().union(*(referenced_tables(t.document) for t in schema.tables))
-    references = ReferenceIndex(targets)
-    try:
-        if snapshot.storage is not None and "_storage" in targets:
-            for row in snapshot.rows(snapshot.storage):
-                references.add_document("_storage", str(row.document.get("_id")))
-        for data in app_tables:
-            table = schema.table(data.name)
-            table_report = TableReport(data.name, in_schema=table is not None)
-            report.tables.append(table_report)
-            errors: list[Diagnostic] | None = [] if keep_going else None
-            _validate_table(
-                snapshot,
-                data,
-                table,
-                ids,
-                references,
-                table_report,
-                report,
-                limit,
-                errors,
-                progress,
-            )
-            report.diagnostics += errors or []
-        members = {t.name: snapshot.member_display(t) for t in app_tables}
-        _report_dangling(references, report, limit, members)
-    finally:
-        references.close()
+    edges = {t.name: referenced_tables(t.document) for t in schema.tables}
+    targets = set().union(*edges.values())
+    present = set(app_tables) | ({"_storage"} if snapshot.storage else set())
+    references = ReferenceIndex(targets, present, limit)
+    if snapshot.storage is not None and "_storage" in targets:
+        references.start_table("_storage")
+        for row in snapshot.rows(snapshot.storage):
+            references.add_document(str(row.document.get("_id")))
+        references.finish_table()
+    for name in reading_order(list(app_tables), edges):
+        data = app_tables[name]
+        table = schema.table(name)
+        table_report = TableReport(name, in_schema=table is not None)
+        report.tables.append(table_report)
+        errors: list[Diagnostic] | None = [] if keep_going else None
+        references.start_table(name)
+        _validate_table(
+            snapshot,
+            data,
+            table,
+            ids,
+            references,
+            table_report,
+            report,
+            limit,
+            errors,
+            progress,
+        )
+        references.finish_table()
+        report.diagnostics += errors or []
+    references.finish()
+    members = {t.name: snapshot.member_display(t) for t in app_tables.values()}
+    _report_dangling(references, report, members)
+    report.tables.sort(key=lambda t: t.table)
     _report_other_tables(schema, snapshot, report)
     return report
 
@@ -137,40 +144,50 @@ def _validate_table(
     errors: list[Diagnostic] | None,
     progress: Progress | None,
 ) -> None:
-    check = compile_document_check(table.document, ids) if table else None
-    extract = compile_extractor(table.document) if table else None
+    add_document = references.add_document
+    scratch: list[tuple[str, str, str]] = []
+    id_check = IdCheck(ids, references.complete, scratch)
+    check = compile_document(table.document, ids, id_check) if table else None
     shown = 0
     where = snapshot.member_display(data)
-    for row in snapshot.rows(data, errors):
+    fast_length = min(
+        limits.MAX_DOCUMENT_BYTES // SIZE_FAST_PATH_FACTOR, 2 * limits.MAX_OBJECT_FIELDS
+    )
+    for line, raw, document in snapshot.documents(data, errors):
         table_report.checked += 1
-        document = row.document
         document_id = document.get("_id")
         if type(document_id) is str:
-            references.add_document(data.name, document_id)
+            add_document(document_id)
         if progress is not None and table_report.checked % 10_000 == 0:
             progress(data.name, table_report.checked)
-        if may_exceed_limits(row.raw):
+        # Only a long or deeply nested line can break a limit (see limits.py).
+        if (
+            len(raw) > fast_length
+            or raw.count(b"{") + raw.count(b"[") > limits.MAX_NESTING
+        ) and may_exceed_limits(raw):
             problems = list(limit_problems(document))
             if problems:
                 table_report.over_limits += 1
                 if shown < limit:
                     shown += 1
                     report.diagnostics.append(
-                        _limit_diagnostic(data, row, where, problems)
+                        _limit_diagnostic(
+                            data, Row(line, raw, document), where, problems
+                        )
                     )
         if check is None:
             continue
-        if extract is not None and type(document_id) is str:
-            found: list[tuple[str, str, str]] = []
-            extract(document, "", found)
-            if found:
-                references.add_references(data.name, document_id, found, row.line)
         if check(document):
+            if scratch:
+                references.add_references(data.name, str(document_id), scratch, line)
+                scratch.clear()
             continue
+        scratch.clear()
         table_report.failed += 1
         if shown < limit:
             shown += 1
             assert table is not None
+            row = Row(line, raw, document)
             report.diagnostics.append(_violation(data, table, row, ids, where))
     if progress is not None:
         progress(data.name, table_report.checked)
@@ -254,12 +271,9 @@ def _limit_diagnostic(
 
 
 def _report_dangling(
-    references: ReferenceIndex,
-    report: ValidationReport,
-    limit: int,
-    members: dict[str, str],
+    references: ReferenceIndex, report: ValidationReport, members: dict[str, str]
 ) -> None:
-    counts, samples = references.dangling(limit)
+    counts, samples = references.counts, references.samples
     by_table = {t.table: t for t in report.tables}
     for (table, _path), count in counts.items():
         if table in by_table:
