@@ -281,3 +281,30 @@ def test_cli_exit_codes_and_json(
     output = json.loads(capsys.readouterr().out)
     assert output["failingDocuments"] == 1
     assert output["diagnostics"][0]["data"]["found"] == "3.0 (float64)"
+
+
+def test_object_field_count_and_field_names(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("bags")
+    builder.add("bags", {"data": {f"k{i}": 1.0 for i in range(1024)}})
+    builder.add("bags", {"data": {f"k{i}": 1.0 for i in range(1025)}})
+    builder.add("bags", {"data": {"$money": 1.0}})
+    builder.add("bags", {"data": {"caf\u00e9": 1.0}})
+    report = validate(tmp_path, "bags: defineTable({ data: v.any() })", builder)
+    assert report.tables[0].over_limits == 3
+    messages = " ".join(d.message for d in report.diagnostics if d.code == "D102")
+    assert "1,025 fields" in messages
+    assert "starts with `$`" in messages
+    assert "not printable ASCII" in messages
+
+
+def test_a_document_just_under_one_mebibyte_passes(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("blobs")
+    # _id (32 chars) and _creationTime count too: 2 + (3+1+34) + (13+1+9) for
+    # the envelope, (4+1+2+n) for the text field.
+    overhead = 2 + (3 + 1 + 34) + (13 + 1 + 9) + (4 + 1 + 2)
+    builder.add("blobs", {"text": "x" * ((1 << 20) - overhead)})
+    builder.add("blobs", {"text": "x" * ((1 << 20) - overhead + 1)})
+    report = validate(tmp_path, "blobs: defineTable({ text: v.string() })", builder)
+    assert report.tables[0].over_limits == 1

@@ -173,6 +173,11 @@ class ReferenceIndex:
         if self._building is not None:
             self._building.append(hash(document_id))
 
+    def collector(self) -> Callable[[int], None] | None:
+        """`append` for the hashes of the current table's _ids, if it is
+        referenced (the validation loop calls it directly)."""
+        return self._building.append if self._building is not None else None
+
     def finish_table(self) -> None:
         if self._building is not None:
             self.complete[self._building_table] = array("q", sorted(self._building))

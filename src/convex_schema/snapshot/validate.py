@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from convex_schema.diagnostics import Diagnostic, Severity
-from convex_schema.model import Schema, Span, Table, limits
+from convex_schema.model import AnyV, RecordV, Schema, Span, Table, limits, walk
 from convex_schema.snapshot.checker import IdTables, explain
 from convex_schema.snapshot.codegen import IdCheck, compile_document
 from convex_schema.snapshot.limits import (
@@ -144,51 +144,56 @@ def _validate_table(
     errors: list[Diagnostic] | None,
     progress: Progress | None,
 ) -> None:
-    add_document = references.add_document
     scratch: list[tuple[str, str, str]] = []
     id_check = IdCheck(ids, references.complete, scratch)
-    check = compile_document(table.document, ids, id_check) if table else None
+    check = compile_document(table.document, ids, id_check) if table else _accept
+    keep_ids = references.collector()  # None unless this table is referenced
     shown = 0
     where = snapshot.member_display(data)
     fast_length = min(
         limits.MAX_DOCUMENT_BYTES // SIZE_FAST_PATH_FACTOR, 2 * limits.MAX_OBJECT_FIELDS
     )
+    depth = limits.MAX_NESTING
+    # Under v.any() or v.record() keys are not identifiers the validator
+    # vouches for, so a line with `"$`, an escape or non-ASCII text is walked.
+    free_keys = table is None or any(
+        isinstance(v, AnyV | RecordV) for v in walk(table.document)
+    )
+    count = 0
+    # The hot loop: locals only, and the rare paths out of line.
     for line, raw, document in snapshot.documents(data, errors):
-        table_report.checked += 1
-        document_id = document.get("_id")
-        if type(document_id) is str:
-            add_document(document_id)
-        if progress is not None and table_report.checked % 10_000 == 0:
-            progress(data.name, table_report.checked)
-        # Only a long or deeply nested line can break a limit (see limits.py).
+        count += 1
+        if keep_ids is not None:
+            keep_ids(hash(document.get("_id")))
         if (
             len(raw) > fast_length
-            or raw.count(b"{") + raw.count(b"[") > limits.MAX_NESTING
-        ) and may_exceed_limits(raw):
+            or raw.count(b"{") + raw.count(b"[") > depth
+            or (free_keys and (b'"$' in raw or b"\\" in raw or not raw.isascii()))
+        ) and (free_keys or may_exceed_limits(raw)):
             problems = list(limit_problems(document))
             if problems:
                 table_report.over_limits += 1
                 if shown < limit:
                     shown += 1
+                    row = Row(line, raw, document)
                     report.diagnostics.append(
-                        _limit_diagnostic(
-                            data, Row(line, raw, document), where, problems
-                        )
+                        _limit_diagnostic(data, row, where, problems)
                     )
-        if check is None:
-            continue
         if check(document):
             if scratch:
-                references.add_references(data.name, str(document_id), scratch, line)
+                document_id = str(document.get("_id"))
+                references.add_references(data.name, document_id, scratch, line)
                 scratch.clear()
-            continue
-        scratch.clear()
-        table_report.failed += 1
-        if shown < limit:
-            shown += 1
-            assert table is not None
-            row = Row(line, raw, document)
-            report.diagnostics.append(_violation(data, table, row, ids, where))
+        else:
+            scratch.clear()
+            table_report.failed += 1
+            if shown < limit and table is not None:
+                shown += 1
+                row = Row(line, raw, document)
+                report.diagnostics.append(_violation(data, table, row, ids, where))
+        if progress is not None and count % 10_000 == 0:
+            progress(data.name, count)
+    table_report.checked = count
     if progress is not None:
         progress(data.name, table_report.checked)
     logger.info(
@@ -197,6 +202,10 @@ def _validate_table(
         table_report.checked,
         table_report.failed,
     )
+
+
+def _accept(document: Any) -> bool:
+    return True
 
 
 def _span(where: str, line: int) -> Span:
