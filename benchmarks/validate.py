@@ -281,9 +281,8 @@ def main() -> None:
     small = generate(10_000)
     schema = read_schema(snapshot.parent / "convex" / "schema.ts").schema
     size = snapshot.stat().st_size
-    print(
-        f"snapshot: {snapshot.relative_to(ROOT)} ({size / 1e6:.0f} MB, {args.docs:,} documents)"
-    )
+    where = snapshot.relative_to(ROOT)
+    print(f"snapshot: {where} ({size / 1e6:.0f} MB, {args.docs:,} documents)")
 
     results: dict[str, float] = {}
     for label, work in (
@@ -308,9 +307,8 @@ def report(results: dict[str, float], docs: int, small: float, large: float) -> 
     ours_time = results["ours: validate"]
     print(f"\n{'route':28} {'seconds':>9} {'µs/doc':>8} {'÷ ours':>8}")
     for label, seconds in results.items():
-        print(
-            f"{label:28} {seconds:9.2f} {seconds / docs * 1e6:8.2f} {seconds / ours_time:8.2f}"
-        )
+        per_doc, ratio = seconds / docs * 1e6, seconds / ours_time
+        print(f"{label:28} {seconds:9.2f} {per_doc:8.2f} {ratio:8.2f}")
     print(
         f"\npeak memory of validate: {small:.0f} MB for 10,000 documents, "
         f"{large:.0f} MB for {docs:,} (+{large - small:.0f} MB)"
@@ -330,13 +328,15 @@ def report(results: dict[str, float], docs: int, small: float, large: float) -> 
         checks.append(
             (
                 results["jsonschema"] >= 20 * ours_time,
-                f"jsonschema is {results['jsonschema'] / ours_time:.1f}x ours (target >= 20x)",
+                f"jsonschema is {results['jsonschema'] / ours_time:.1f}x ours "
+                "(target >= 20x)",
             )
         )
         checks.append(
             (
                 results["fastjsonschema"] >= 2 * ours_time,
-                f"fastjsonschema is {results['fastjsonschema'] / ours_time:.1f}x ours (target >= 2x)",
+                f"fastjsonschema is {results['fastjsonschema'] / ours_time:.1f}x "
+                "ours (target >= 2x)",
             )
         )
     for met, text in checks:
