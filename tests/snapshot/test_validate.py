@@ -308,3 +308,37 @@ def test_a_document_just_under_one_mebibyte_passes(tmp_path: Path) -> None:
     builder.add("blobs", {"text": "x" * ((1 << 20) - overhead + 1)})
     report = validate(tmp_path, "blobs: defineTable({ text: v.string() })", builder)
     assert report.tables[0].over_limits == 1
+
+
+def test_forked_workers_give_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from convex_schema.snapshot import batch
+
+    builder = SnapshotBuilder()
+    builder.table("users")
+    builder.table("posts")
+    authors = [builder.add("users", {"name": f"u{i}"}) for i in range(50)]
+    for i in range(500):
+        author = authors[i % 50] if i % 97 else builder.new_id("users")  # dangling
+        fields: dict[str, object] = {"authorId": author, "n": float(i)}
+        if i % 101 == 0:
+            fields["n"] = i  # an int64 where a float64 is declared
+        builder.add("posts", fields)
+    tables = (
+        "users: defineTable({ name: v.string() }), "
+        'posts: defineTable({ authorId: v.id("users"), n: v.number() })'
+    )
+    schema = read_schema(schema_file(tmp_path, tables)).schema
+    path = builder.write_zip(tmp_path / "s.zip")
+    with Snapshot(path) as snapshot:
+        alone = validate_snapshot(schema, snapshot, workers=1)
+    monkeypatch.setattr(batch, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(batch, "LINES_PER_BATCH", 37)
+    with Snapshot(path) as snapshot:
+        forked = validate_snapshot(schema, snapshot, workers=2)
+    assert forked.to_json() == alone.to_json()
+    posts = next(t for t in forked.tables if t.table == "posts")
+    # Six dangling authors (i = 0, 97, ..., 485), but document 0 also fails the
+    # schema, and a failing document's references are not followed.
+    assert (posts.checked, posts.failed, posts.dangling) == (500, 5, 5)

@@ -239,6 +239,14 @@ class Snapshot:
                 "the deployment again"
             ) from None
 
+    def member_size(self, table: SnapshotTable) -> int:
+        """Bytes of the table's documents, uncompressed (0 when unknown)."""
+        if self._zip is not None:
+            return self._zip.getinfo(table.member).file_size
+        if self.path.is_dir():
+            return (self.path / table.member).stat().st_size
+        return self.path.stat().st_size
+
     def member_display(self, table: SnapshotTable) -> str:
         if self.path.is_file() and self._zip is None:
             return self.display
@@ -252,51 +260,47 @@ class Snapshot:
         for line, raw, document in self.documents(table, errors):
             yield Row(line, raw, document)
 
-    def documents(
-        self, table: SnapshotTable, errors: list[Diagnostic] | None = None
-    ) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
-        """Like `rows`, as plain tuples (line, raw JSON, document): the hot path."""
+    def lines(self, table: SnapshotTable) -> Iterator[tuple[int, bytes]]:
+        """The numbered raw JSON lines of `table` (for `.json` and `.csv`
+        inputs, one line per element or row, already typed)."""
         if table.encoding == LEGACY:
             self._load_legacy_contexts(table)
         suffix = self.path.suffix.lower() if self._zip is None else ""
         if suffix == ".json" and self._single:
             for row in self._json_array_rows(table):
-                yield row.line, row.raw, row.document
-            return
-        if suffix == ".csv" and self._single:
+                yield row.line, row.raw
+        elif suffix == ".csv" and self._single:
             for row in self._csv_rows(table):
-                yield row.line, row.raw, row.document
-            return
-        decode = _DECODERS[table.encoding]
-        for line_no, raw in self._lines(table.member):
+                yield row.line, row.raw
+        else:
+            yield from self._lines(table.member)
+
+    def documents(
+        self, table: SnapshotTable, errors: list[Diagnostic] | None = None
+    ) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+        """Like `rows`, as plain tuples (line, raw JSON, document)."""
+        for line_no, raw in self.lines(table):
             try:
-                value = orjson.loads(raw)
-                if type(value) is not dict:
-                    raise TypeError("a document must be a JSON object")
-                if table.encoding == LEGACY:
-                    context = table.legacy_contexts.get(str(value.get("_id")))
-                    document = apply_legacy_context(value, context)
-                elif table.encoding == UNIFORM and b'"$' not in raw:
-                    document = value  # nothing tagged: ints and floats as parsed
-                else:
-                    document = decode(value)
-            except (orjson.JSONDecodeError, TypeError, ValueError) as error:
-                where = self.member_display(table)
-                diagnostic = Diagnostic(
-                    "D001",
-                    Severity.ERROR,
-                    f"line {line_no} of table {table.qualified} is not a valid "
-                    f"document: {error}",
-                    Span(where, line_no, 1, line_no, 1),
-                    "Fix or remove the line, or export the deployment again.",
-                )
+                document = decode_line(table, raw)
+            except DocumentError as error:
+                diagnostic = self.bad_line(table, line_no, str(error))
                 if errors is None:
-                    raise SnapshotError(
-                        f"{where}:{line_no}: {diagnostic.message}", (diagnostic,)
-                    ) from None
+                    raise SnapshotError(diagnostic.message, (diagnostic,)) from None
                 errors.append(diagnostic)
                 continue
             yield line_no, raw, document
+
+    def bad_line(self, table: SnapshotTable, line_no: int, reason: str) -> Diagnostic:
+        """The D001 diagnostic for a line that is not a document."""
+        where = self.member_display(table)
+        return Diagnostic(
+            "D001",
+            Severity.ERROR,
+            f"{where}:{line_no}: line {line_no} of table {table.qualified} is not a "
+            f"valid document: {reason}",
+            Span(where, line_no, 1, line_no, 1),
+            "Fix or remove the line, or export the deployment again.",
+        )
 
     def _json_array_rows(self, table: SnapshotTable) -> Iterator[Row]:
         raw = self.path.read_bytes()
@@ -357,6 +361,32 @@ class Snapshot:
         self.close()
 
 
+class DocumentError(ValueError):
+    """A line that is not a document in its table's encoding."""
+
+
+def decode_line(table: SnapshotTable, raw: bytes) -> dict[str, Any]:
+    """One line of a table as a document with Convex's value types."""
+    try:
+        value = orjson.loads(raw)
+        if type(value) is not dict:
+            raise DocumentError("a document must be a JSON object")
+        encoding = table.encoding
+        if encoding == UNIFORM:
+            # Nothing tagged: ints and floats are already int64 and float64.
+            if b'"$' not in raw:
+                return value
+            return decode_uniform(value)  # type: ignore[no-any-return]
+        if encoding == LEGACY:
+            context = table.legacy_contexts.get(str(value.get("_id")))
+            return apply_legacy_context(value, context)  # type: ignore[no-any-return]
+        return decode_plain(value)  # type: ignore[no-any-return]
+    except DocumentError:
+        raise
+    except (orjson.JSONDecodeError, TypeError, ValueError) as error:
+        raise DocumentError(str(error)) from None
+
+
 def _csv_cell(cell: str) -> Any:
     try:
         return float(cell)
@@ -377,6 +407,3 @@ def _prefix(component: str) -> str:
     if not component:
         return ""
     return "".join(f"_components/{part}/" for part in component.split("/"))
-
-
-_DECODERS = {UNIFORM: decode_uniform, PLAIN: decode_plain, LEGACY: decode_plain}

@@ -173,6 +173,11 @@ class ReferenceIndex:
         if self._building is not None:
             self._building.append(hash(document_id))
 
+    def add_hashes(self, packed: bytes) -> None:
+        """Add `_id` hashes packed as an array of 64-bit integers."""
+        if self._building is not None:
+            self._building.frombytes(packed)
+
     def collector(self) -> Callable[[int], None] | None:
         """`append` for the hashes of the current table's _ids, if it is
         referenced (the validation loop calls it directly)."""

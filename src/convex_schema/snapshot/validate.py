@@ -1,9 +1,10 @@
 """`validate`: every document of a snapshot against a schema, as a push would.
 
-One streaming pass per table: a compiled check per document (fast), an
-explanation only for the documents that fail, the limits checked exactly only
-for documents large or deep enough to break one, ids collected for the
-dangling-reference join at the end.
+One streaming pass per table, referenced tables first: a generated check per
+document (and, for large tables, in two forked workers), an explanation only
+for the documents that fail, the limits checked exactly only for documents
+that could break one, and references looked up in the `_id`s of the tables
+already read.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from convex_schema.diagnostics import Diagnostic, Severity
-from convex_schema.model import AnyV, RecordV, Schema, Span, Table, limits, walk
+from convex_schema.model import Schema, Span, Table
+from convex_schema.snapshot.batch import TableChecker, run_table
 from convex_schema.snapshot.checker import IdTables, explain
-from convex_schema.snapshot.codegen import IdCheck, compile_document
-from convex_schema.snapshot.limits import (
-    SIZE_FAST_PATH_FACTOR,
-    limit_problems,
-    may_exceed_limits,
+from convex_schema.snapshot.reader import (
+    Row,
+    Snapshot,
+    SnapshotError,
+    SnapshotTable,
+    decode_line,
 )
-from convex_schema.snapshot.reader import Row, Snapshot, SnapshotTable
 from convex_schema.snapshot.references import (
     ReferenceIndex,
     reading_order,
@@ -84,11 +86,12 @@ def validate_snapshot(
     limit: int = 10,
     keep_going: bool = False,
     progress: Progress | None = None,
+    workers: int = 2,
 ) -> ValidationReport:
     """Check every document of `snapshot` against `schema`.
 
     Counts are always complete; at most `limit` violations per table are
-    reported as diagnostics.
+    reported as diagnostics. Large tables are checked by `workers` processes.
     """
     report = ValidationReport(snapshot.display)
     app_tables = {t.name: t for t in snapshot.tables if not t.component}
@@ -121,6 +124,7 @@ def validate_snapshot(
             limit,
             errors,
             progress,
+            workers,
         )
         references.finish_table()
         report.diagnostics += errors or []
@@ -143,69 +147,46 @@ def _validate_table(
     limit: int,
     errors: list[Diagnostic] | None,
     progress: Progress | None,
+    workers: int,
 ) -> None:
-    scratch: list[tuple[str, str, str]] = []
-    id_check = IdCheck(ids, references.complete, scratch)
-    check = compile_document(table.document, ids, id_check) if table else _accept
-    keep_ids = references.collector()  # None unless this table is referenced
-    shown = 0
+    keep_ids = references.collector()
+    checker = TableChecker(
+        data, table, ids, references.complete, keep_ids is not None, limit
+    )
     where = snapshot.member_display(data)
-    fast_length = min(
-        limits.MAX_DOCUMENT_BYTES // SIZE_FAST_PATH_FACTOR, 2 * limits.MAX_OBJECT_FIELDS
-    )
-    depth = limits.MAX_NESTING
-    # Under v.any() or v.record() keys are not identifiers the validator
-    # vouches for, so a line with `"$`, an escape or non-ASCII text is walked.
-    free_keys = table is None or any(
-        isinstance(v, AnyV | RecordV) for v in walk(table.document)
-    )
-    count = 0
-    # The hot loop: locals only, and the rare paths out of line.
-    for line, raw, document in snapshot.documents(data, errors):
-        count += 1
+    shown = 0
+    size = snapshot.member_size(data)
+    for batch in run_table(checker, snapshot.lines(data), size, workers):
+        for line, reason in batch.bad_lines:
+            diagnostic = snapshot.bad_line(data, line, reason)
+            if errors is None:
+                raise SnapshotError(diagnostic.message, (diagnostic,))
+            errors.append(diagnostic)
+        table_report.checked += batch.count
+        table_report.failed += batch.failed
+        table_report.over_limits += batch.over_limits
         if keep_ids is not None:
-            keep_ids(hash(document.get("_id")))
-        if (
-            len(raw) > fast_length
-            or raw.count(b"{") + raw.count(b"[") > depth
-            or (free_keys and (b'"$' in raw or b"\\" in raw or not raw.isascii()))
-        ) and (free_keys or may_exceed_limits(raw)):
-            problems = list(limit_problems(document))
-            if problems:
-                table_report.over_limits += 1
-                if shown < limit:
-                    shown += 1
-                    row = Row(line, raw, document)
-                    report.diagnostics.append(
-                        _limit_diagnostic(data, row, where, problems)
-                    )
-        if check(document):
-            if scratch:
-                document_id = str(document.get("_id"))
-                references.add_references(data.name, document_id, scratch, line)
-                scratch.clear()
-        else:
-            scratch.clear()
-            table_report.failed += 1
+            references.add_hashes(batch.id_hashes)
+        for document_id, found, line in batch.references:
+            references.add_references(data.name, document_id, found, line)
+        for line, raw, problems in batch.limit_failures:
+            if shown < limit:
+                shown += 1
+                row = Row(line, raw, decode_line(data, raw))
+                report.diagnostics.append(_limit_diagnostic(data, row, where, problems))
+        for line, raw in batch.failures:
             if shown < limit and table is not None:
                 shown += 1
-                row = Row(line, raw, document)
+                row = Row(line, raw, decode_line(data, raw))
                 report.diagnostics.append(_violation(data, table, row, ids, where))
-        if progress is not None and count % 10_000 == 0:
-            progress(data.name, count)
-    table_report.checked = count
-    if progress is not None:
-        progress(data.name, table_report.checked)
+        if progress is not None:
+            progress(data.name, table_report.checked)
     logger.info(
         "validated %s: %d documents, %d failing",
         data.name,
         table_report.checked,
         table_report.failed,
     )
-
-
-def _accept(document: Any) -> bool:
-    return True
 
 
 def _span(where: str, line: int) -> Span:
