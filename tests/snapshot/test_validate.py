@@ -313,7 +313,7 @@ def test_a_document_just_under_one_mebibyte_passes(tmp_path: Path) -> None:
 def test_forked_workers_give_the_same_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from convex_schema.snapshot import batch
+    from convex_schema.snapshot import batch, reader
 
     builder = SnapshotBuilder()
     builder.table("users")
@@ -334,7 +334,7 @@ def test_forked_workers_give_the_same_report(
     with Snapshot(path) as snapshot:
         alone = validate_snapshot(schema, snapshot, workers=1)
     monkeypatch.setattr(batch, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(batch, "LINES_PER_BATCH", 37)
+    monkeypatch.setattr(reader, "CHUNK", 997)  # many small blocks
     with Snapshot(path) as snapshot:
         forked = validate_snapshot(schema, snapshot, workers=2)
     assert forked.to_json() == alone.to_json()

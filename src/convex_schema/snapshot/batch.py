@@ -16,7 +16,8 @@ from array import array
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
+
+import orjson
 
 from convex_schema.model import AnyV, RecordV, Table, limits, walk
 from convex_schema.snapshot.checker import IdTables
@@ -26,11 +27,16 @@ from convex_schema.snapshot.limits import (
     limit_problems,
     may_exceed_limits,
 )
-from convex_schema.snapshot.reader import DocumentError, SnapshotTable, decode_line
+from convex_schema.snapshot.reader import (
+    DocumentError,
+    SnapshotTable,
+    decode_line,
+    split_block,
+)
+from convex_schema.snapshot.values import UNIFORM, decode_uniform
 
-LINES_PER_BATCH = 4_000
 BATCHES_IN_FLIGHT = 4  # bounds memory: at most this many batches queued
-PARALLEL_BYTES = 16 << 20  # tables smaller than this are checked in process
+PARALLEL_BYTES = 4 << 20  # tables smaller than this are checked in process
 
 Reference = tuple[str, str, str]
 
@@ -88,10 +94,19 @@ class TableChecker:
             self.free_keys,
         )
         data = self.data
+        uniform = data.encoding == UNIFORM
+        loads = orjson.loads
         for line, raw in lines:
             try:
-                document = decode_line(data, raw)
-            except DocumentError as error:
+                if uniform:  # decode_line, inlined for current exports
+                    document = loads(raw)
+                    if type(document) is not dict:
+                        raise DocumentError("a document must be a JSON object")
+                    if b'"$' in raw:
+                        document = decode_uniform(document)
+                else:
+                    document = decode_line(data, raw)
+            except (DocumentError, orjson.JSONDecodeError, ValueError) as error:
                 batch.bad_lines.append((line, str(error)))
                 continue
             batch.count += 1
@@ -128,19 +143,23 @@ class TableChecker:
 _CURRENT: TableChecker | None = None
 
 
-def _run_current(lines: list[tuple[int, bytes]]) -> Batch:
+def _run_current(first: int, block: bytes) -> Batch:
     assert _CURRENT is not None
-    return _CURRENT.run(lines)
+    return _CURRENT.run(split_block(first, block))
 
 
 def run_table(
-    checker: TableChecker, lines: Iterator[tuple[int, bytes]], size: int, workers: int
+    checker: TableChecker,
+    blocks: Iterator[tuple[int, bytes]],
+    size: int,
+    workers: int,
 ) -> Iterator[Batch]:
-    """Batches for every line, in order; in `workers` forked processes when
-    the table is large and the platform can fork, in process otherwise."""
+    """Batches for every block of lines, in order; in `workers` forked
+    processes when the table is large and the platform can fork (only the
+    blocks travel), in process otherwise."""
     if workers < 2 or size < PARALLEL_BYTES or not _can_fork():
-        while chunk := list(islice(lines, LINES_PER_BATCH * 4)):
-            yield checker.run(chunk)
+        for first, block in blocks:
+            yield checker.run(split_block(first, block))
         return
     global _CURRENT
     _CURRENT = checker
@@ -148,8 +167,8 @@ def run_table(
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             pending: list[Future[Batch]] = []
-            while chunk := list(islice(lines, LINES_PER_BATCH)):
-                pending.append(pool.submit(_run_current, chunk))
+            for first, block in blocks:
+                pending.append(pool.submit(_run_current, first, block))
                 if len(pending) >= BATCHES_IN_FLIGHT:
                     yield pending.pop(0).result()
             for future in pending:

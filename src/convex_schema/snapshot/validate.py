@@ -156,7 +156,7 @@ def _validate_table(
     where = snapshot.member_display(data)
     shown = 0
     size = snapshot.member_size(data)
-    for batch in run_table(checker, snapshot.lines(data), size, workers):
+    for batch in run_table(checker, snapshot.blocks(data), size, workers):
         for line, reason in batch.bad_lines:
             diagnostic = snapshot.bad_line(data, line, reason)
             if errors is None:
