@@ -229,6 +229,7 @@ def test_legacy_export_applies_its_type_hints(tmp_path: Path) -> None:
         tmp_path, "counters: defineTable({ count: v.int64(), raw: v.bytes() })", builder
     )
     assert report.failing_documents == 0
+    assert "D107" in codes(report)
 
 
 def test_a_bad_line_is_located_or_skipped_with_keep_going(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from convex_schema.snapshot.references import (
     reading_order,
     referenced_tables,
 )
+from convex_schema.snapshot.values import LEGACY
 
 logger = logging.getLogger(__name__)
 
@@ -305,6 +306,22 @@ def _report_other_tables(
                     None,
                     "Add it to the schema to have it checked, or delete its data.",
                     data={"table": table_report.table},
+                )
+            )
+    for data in snapshot.tables:
+        if data.encoding == LEGACY and not data.component:
+            report.diagnostics.append(
+                Diagnostic(
+                    "D107",
+                    Severity.WARNING,
+                    f'table "{data.name}" comes from an older export format: int64, '
+                    "bytes and special floats are read from its per-document type "
+                    "hints; a value typed only by the table's stored shape is read "
+                    "as its JSON form (a string or a float64)",
+                    None,
+                    "Export the deployment again with a current `npx convex export` "
+                    "for exact types.",
+                    data={"table": data.name},
                 )
             )
     components = sorted({t.component for t in snapshot.tables if t.component})
