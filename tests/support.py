@@ -17,7 +17,9 @@ TSX = ROOT / "node_modules" / ".bin" / "tsx"
 
 
 def fixture_projects() -> list[Path]:
-    return sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    """The fixture projects, and the bundled example project."""
+    projects = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    return [*projects, ROOT / "examples" / "blog"]
 
 
 def fixture_schemas() -> list[Path]:
