@@ -1,0 +1,118 @@
+"""`diff`: the operations between two schemas, classified."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from convex_schema import operations as ops
+from convex_schema.cli.context import Context
+from convex_schema.cli.output import print_json, stdout
+from convex_schema.diff import Change, DiffOptions, diff_schemas
+from convex_schema.diff.sources import load_schema
+from convex_schema.errors import UsageError
+
+STYLE = {
+    "safe": "green",
+    "index-build": "cyan",
+    "needs-backfill": "yellow",
+    "destructive": "bold red",
+    "breaking-for-code": "magenta",
+}
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _pairs(items: list[str] | None, flag: str) -> set[tuple[str, str]]:
+    out = set()
+    for item in items or []:
+        old, sep, new = item.partition("=")
+        if not sep or not old or not new:
+            raise UsageError(
+                f"{flag} {item!r}: write OLD=NEW, e.g. users.mail=users.email"
+            )
+        out.add((old, new))
+    return out
+
+
+def diff(
+    ctx: typer.Context,
+    old: Annotated[
+        str, typer.Argument(help="A schema file, a project, or git:REF[:path].")
+    ],
+    new: Annotated[
+        str, typer.Argument(help="A schema file, a project, or git:REF[:path].")
+    ],
+    no_renames: Annotated[
+        bool, typer.Option("--no-renames", help="Report renames as drop and add.")
+    ] = False,
+    rename: Annotated[
+        list[str] | None,
+        typer.Option("--rename", help="Take only these renames: OLD=NEW (repeatable)."),
+    ] = None,
+    not_rename: Annotated[
+        list[str] | None,
+        typer.Option("--not-rename", help="Reject a detected rename: OLD=NEW."),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", help="text or json.")
+    ] = DiffFormat.text,
+) -> None:
+    """The operations that turn OLD into NEW, each with what it needs."""
+    context: Context = ctx.obj
+    accept = _pairs(rename, "--rename") or None
+    options = DiffOptions(not no_renames, accept, _pairs(not_rename, "--not-rename"))
+    changes = diff_schemas(
+        load_schema(old, context.project), load_schema(new, context.project), options
+    )
+    if output_format is DiffFormat.json:
+        print_json(
+            {"old": old, "new": new, "operations": [c.to_json() for c in changes]}
+        )
+        return
+    _print_changes(changes)
+
+
+def _print_changes(changes: list[Change]) -> None:
+    if not changes:
+        stdout.print("no changes")
+        return
+    for change in changes:
+        tags = " ".join(
+            f"[{STYLE.get(c, 'white')}]{c}[/{STYLE.get(c, 'white')}]"
+            for c in change.classification
+        )
+        stdout.print(f"{_summary(change.operation)}  {tags}")
+        stdout.print(f"  {change.reason}", style="dim", markup=False)
+    counts: dict[str, int] = {}
+    for change in changes:
+        for label in change.classification:
+            counts[label] = counts.get(label, 0) + 1
+    stdout.print(
+        f"{len(changes)} change(s): "
+        + ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+    )
+
+
+def _summary(op: ops.Operation) -> str:
+    data = ops.to_json(op)
+    name = data["op"].replace("_", " ")
+    where = data["table"]
+    if "field" in data:
+        where += "." + data["field"] if data["field"] else " (document)"
+    if "name" in data:
+        where += "." + data["name"]
+    if "index" in data:
+        where += "." + data["index"]["indexDescriptor"]
+    if "newName" in data:
+        where += f" → {data['newName']}"
+    return f"{name} {where}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(diff)

@@ -1,0 +1,187 @@
+"""diff: operations between two schemas, classified, with renames detected."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from convex_schema.cli.main import run
+from convex_schema.diff import DiffOptions, diff_schemas
+from convex_schema.model import Schema
+from convex_schema.reader import read_schema
+
+HEADER = (
+    'import { defineSchema, defineTable } from "convex/server";\n'
+    'import { v } from "convex/values";\n'
+)
+
+
+def schema(tmp_path: Path, name: str, tables: str) -> Schema:
+    path = tmp_path / f"{name}.ts"
+    path.write_text(HEADER + f"export default defineSchema({{{tables}}});\n")
+    return read_schema(path).schema
+
+
+def changes(
+    tmp_path: Path, old: str, new: str, **options: object
+) -> list[dict[str, object]]:
+    before, after = schema(tmp_path, "old", old), schema(tmp_path, "new", new)
+    return [c.to_json() for c in diff_schemas(before, after, DiffOptions(**options))]  # type: ignore[arg-type]
+
+
+USERS = "users: defineTable({ name: v.string(), email: v.string() })"
+
+CASES = [
+    # (old tables, new tables, expected (op, classification))
+    (USERS, USERS, []),
+    (
+        USERS,
+        "users: defineTable({ name: v.string(), email: v.string(), "
+        "avatarUrl: v.optional(v.string()) })",
+        [("add_field", ["safe"])],
+    ),
+    (
+        USERS,
+        "users: defineTable({ name: v.string(), email: v.string(), plan: v.string() })",
+        [("add_field", ["needs-backfill"])],
+    ),
+    (
+        USERS,
+        "users: defineTable({ name: v.string() })",
+        [("drop_field", ["destructive", "needs-backfill", "breaking-for-code"])],
+    ),
+    (
+        "t: defineTable({ n: v.optional(v.number()) })",
+        "t: defineTable({ n: v.number() })",
+        [("set_optional", ["needs-backfill"])],
+    ),
+    (
+        "t: defineTable({ n: v.number() })",
+        "t: defineTable({ n: v.optional(v.number()) })",
+        [("set_optional", ["safe"])],
+    ),
+    (
+        't: defineTable({ s: v.union(v.literal("a"), v.literal("b")) })',
+        't: defineTable({ s: v.union(v.literal("a"), v.literal("b"), '
+        'v.literal("c")) })',
+        [("change_validator", ["safe"])],
+    ),
+    (
+        't: defineTable({ s: v.union(v.literal("a"), v.literal("b")) })',
+        't: defineTable({ s: v.literal("a") })',
+        [("change_validator", ["needs-backfill"])],
+    ),
+    (
+        "t: defineTable({ n: v.number() })",
+        "t: defineTable({ n: v.string() })",
+        [("change_validator", ["needs-backfill", "destructive"])],
+    ),
+    (
+        "t: defineTable({ n: v.int64() })",
+        "t: defineTable({ n: v.number() })",
+        [("change_validator", ["needs-backfill", "destructive"])],
+    ),
+    (
+        "t: defineTable({ a: v.object({ b: v.string() }) })",
+        "t: defineTable({ a: v.object({ b: v.string(), "
+        "c: v.optional(v.boolean()) }) })",
+        [("add_field", ["safe"])],
+    ),
+    (
+        USERS,
+        USERS + '.index("by_email", ["email"])',
+        [("add_index", ["index-build"])],
+    ),
+    (
+        USERS + '.index("by_email", ["email"])',
+        USERS,
+        [("drop_index", ["safe", "breaking-for-code"])],
+    ),
+    (
+        USERS,
+        USERS
+        + ', posts: defineTable({ title: v.string() }).index("by_title", ["title"])',
+        [("add_table", ["safe"]), ("add_index", ["safe"])],
+    ),
+    (
+        USERS + ", posts: defineTable({ title: v.string() })",
+        USERS,
+        [("drop_table", ["destructive", "breaking-for-code"])],
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), CASES)
+def test_classification(
+    tmp_path: Path, old: str, new: str, expected: list[tuple[str, list[str]]]
+) -> None:
+    found = changes(tmp_path, old, new)
+    assert [(c["op"], c["classification"]) for c in found] == expected
+
+
+def test_field_rename_is_detected_and_can_be_rejected(tmp_path: Path) -> None:
+    old = "users: defineTable({ emailAddress: v.string(), name: v.string() })"
+    new = "users: defineTable({ email_address: v.string(), name: v.string() })"
+    (rename,) = changes(tmp_path, old, new)
+    assert rename["op"] == "rename_field"
+    assert rename["newName"] == "email_address"
+    assert rename["renameDetected"] is True
+    rejected = changes(
+        tmp_path, old, new, reject={("users.emailAddress", "users.email_address")}
+    )
+    assert [c["op"] for c in rejected] == ["drop_field", "add_field"]
+    assert [c["op"] for c in changes(tmp_path, old, new, renames=False)] == [
+        "drop_field",
+        "add_field",
+    ]
+
+
+def test_a_different_validator_is_not_a_rename(tmp_path: Path) -> None:
+    old = "users: defineTable({ age: v.number() })"
+    new = "users: defineTable({ ages: v.string() })"
+    assert [c["op"] for c in changes(tmp_path, old, new)] == ["drop_field", "add_field"]
+
+
+def test_table_rename(tmp_path: Path) -> None:
+    old = "postViews: defineTable({ n: v.int64() })"
+    new = "pageViews: defineTable({ n: v.int64() })"
+    (rename,) = changes(tmp_path, old, new)
+    assert (rename["op"], rename["table"], rename["newName"]) == (
+        "rename_table",
+        "postViews",
+        "pageViews",
+    )
+
+
+def test_git_ref_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "app"
+    (project / "convex").mkdir(parents=True)
+    schema_file = project / "convex" / "schema.ts"
+    schema_file.write_text(HEADER + f"export default defineSchema({{{USERS}}});\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(project)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    schema_file.write_text(
+        HEADER
+        + "export default defineSchema({ users: defineTable({ name: v.string() }) });\n"
+    )
+    code = run(
+        [
+            "--project",
+            str(project),
+            "diff",
+            "git:HEAD",
+            str(project),
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0
+    output = json.loads(capsys.readouterr().out)
+    assert [o["op"] for o in output["operations"]] == ["drop_field"]
+    assert run(["--project", str(project), "diff", "git:nosuchref", str(project)]) == 2
+    assert "nosuchref" in capsys.readouterr().err
