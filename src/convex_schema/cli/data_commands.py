@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,6 +39,28 @@ SchemaOption = Annotated[
 ]
 
 
+@contextmanager
+def progress_bar(verb: str, quiet: bool) -> Iterator[Callable[[str, int], None] | None]:
+    """A progress callback `(table, documents so far)` drawing a bar on a
+    terminal; None when quiet or when stderr is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} documents"),
+        console=stderr,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(verb, total=None)
+
+        def update(name: str, count: int) -> None:
+            bar.update(task, description=f"{verb} {name}", completed=count)
+
+        yield update
+
+
 class ReportFormat(enum.StrEnum):
     text = "text"
     json = "json"
@@ -60,32 +84,18 @@ def validate(
     """Check every document of a snapshot against the schema, as a push would."""
     context: Context = ctx.obj
     _, result = context.read(schema)
-    quiet = output_format is ReportFormat.json or not sys.stderr.isatty()
-    with Snapshot(data, table) as snapshot:
-        if quiet:
-            report = validate_snapshot(
-                result.schema, snapshot, limit=limit, keep_going=keep_going
-            )
-        else:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed:,} documents"),
-                console=stderr,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("validating", total=None)
-
-                def progress(name: str, count: int) -> None:
-                    bar.update(task, description=f"validating {name}", completed=count)
-
-                report = validate_snapshot(
-                    result.schema,
-                    snapshot,
-                    limit=limit,
-                    keep_going=keep_going,
-                    progress=progress,
-                )
+    quiet = output_format is ReportFormat.json
+    with (
+        Snapshot(data, table) as snapshot,
+        progress_bar("validating", quiet) as progress,
+    ):
+        report = validate_snapshot(
+            result.schema,
+            snapshot,
+            limit=limit,
+            keep_going=keep_going,
+            progress=progress,
+        )
     if output_format is ReportFormat.json:
         print_json(report.to_json())
     else:
@@ -132,8 +142,9 @@ def infer(
     ] = InferFormat.ts,
 ) -> None:
     """Write the schema the data actually has."""
-    with Snapshot(data, table) as snapshot:
-        schema = infer_schema(snapshot)
+    quiet = output_format is InferFormat.json
+    with Snapshot(data, table) as snapshot, progress_bar("reading", quiet) as progress:
+        schema = infer_schema(snapshot, progress)
     if output_format is InferFormat.json:
         print_json(schema.to_json())
     else:
@@ -159,8 +170,12 @@ def profile(
 ) -> None:
     """Statistics per table and field, and duplicate groups with --unique."""
     wanted = parse_unique(unique or [])
-    with Snapshot(data, table) as snapshot:
-        result = profile_snapshot(snapshot, wanted, limit=limit)
+    quiet = output_format is ReportFormat.json
+    with (
+        Snapshot(data, table) as snapshot,
+        progress_bar("profiling", quiet) as progress,
+    ):
+        result = profile_snapshot(snapshot, wanted, limit=limit, progress=progress)
     if output_format is ReportFormat.json:
         print_json(result)
         return

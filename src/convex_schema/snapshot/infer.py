@@ -12,7 +12,7 @@ discriminant field become a union of objects.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,15 +239,22 @@ def _discriminant(shape: Shape) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def infer_table(snapshot: Snapshot, name: str, ids: IdTables) -> Table | None:
+def infer_table(
+    snapshot: Snapshot,
+    name: str,
+    ids: IdTables,
+    progress: Callable[[str, int], None] | None = None,
+) -> Table | None:
     data = next(
         (t for t in snapshot.tables if t.name == name and not t.component), None
     )
     if data is None:
         return None
     shape = Shape()
-    for row in snapshot.rows(data):
-        shape.add(row.document, ids)
+    for count, (_, _, value) in enumerate(snapshot.documents(data), 1):
+        shape.add(value, ids)
+        if progress is not None and count % 10_000 == 0:
+            progress(name, count)
     if not shape.objects:
         return Table(name, ObjectV())
     document = _object_validator(shape, skip=SYSTEM_FIELDS)
@@ -299,7 +306,9 @@ def _fields_tell_variants_apart(groups: dict[str, Shape]) -> bool:
     return False
 
 
-def infer_schema(snapshot: Snapshot) -> Schema:
+def infer_schema(
+    snapshot: Snapshot, progress: Callable[[str, int], None] | None = None
+) -> Schema:
     """A schema for every table of the app (components have their own)."""
     numbers = {n: t for (c, n), t in snapshot.numbers.items() if not c}
     if snapshot.storage is not None and snapshot.storage.number is not None:
@@ -309,7 +318,7 @@ def infer_schema(snapshot: Snapshot) -> Schema:
     for data in sorted(
         (t for t in snapshot.tables if not t.component), key=lambda t: t.name
     ):
-        table = infer_table(snapshot, data.name, ids)
+        table = infer_table(snapshot, data.name, ids, progress)
         if table is not None:
             tables.append(table)
     return Schema(tuple(tables))

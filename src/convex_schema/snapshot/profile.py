@@ -15,6 +15,7 @@ import logging
 import random
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,7 +225,10 @@ class DuplicateGroup:
 
 
 def profile_snapshot(
-    snapshot: Snapshot, unique: list[tuple[str, str]], limit: int = 10
+    snapshot: Snapshot,
+    unique: list[tuple[str, str]],
+    limit: int = 10,
+    progress: Callable[[str, int], None] | None = None,
 ) -> dict[str, Any]:
     """Statistics for every app table, and duplicate groups for `unique`."""
     wanted = {table for table, _ in unique}
@@ -237,10 +241,12 @@ def profile_snapshot(
                 _DuplicateWriter(Path(folder), data.name, fields) if fields else None
             )
             profile = TableProfile(data.name)
-            for row in snapshot.rows(data):
-                profile.add(row.document)
+            for _, _, document in snapshot.documents(data):
+                profile.add(document)
                 if writer is not None:
-                    writer.add(row.document)
+                    writer.add(document)
+                if progress is not None and profile.documents % 10_000 == 0:
+                    progress(data.name, profile.documents)
             tables.append(profile.to_json())
             if writer is not None:
                 duplicates += writer.groups(limit)
