@@ -52,7 +52,7 @@ def show(
     """Print the schema as Convex reads it."""
     context: Context = ctx.obj
     path, result = context.read(schema)
-    if result.diagnostics and output_format is not ShowFormat.json:
+    if result.diagnostics:  # on stderr: JSON and TypeScript on stdout stay clean
         print_diagnostics(result.diagnostics, Path.cwd(), console=stderr)
     if output_format is ShowFormat.json:
         print_json(result.schema.to_json())

@@ -8,6 +8,7 @@ optional flags, the same merges, the same errors thrown for bad arguments.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from importlib import resources
@@ -643,15 +644,24 @@ def _helpers_table(ev: Evaluator, args: list[Any], span: Span) -> JSObject:
     return result
 
 
-def _auth_tables() -> JSObject:
-    raw = resources.files("convex_schema").joinpath("data/auth_tables.json").read_text()
-    schema = schema_from_json(json.loads(raw))
-    result = JSObject()
-    for table in schema.tables:
-        result.set(
-            table.name, TableBuilder(VVal(table.document), list(table.indexes)), None
-        )
-    return result
+@functools.cache
+def _package_tables() -> dict[str, dict[str, Any]]:
+    """Tables that packages export (`authTables`, `rateLimitTables`, ...), as
+    the pinned packages define them (`tools/package_tables.ts` writes this)."""
+    data = resources.files("convex_schema").joinpath("data/package_tables.json")
+    loaded: dict[str, dict[str, Any]] = json.loads(data.read_text())
+    return loaded
+
+
+def _exported_tables(kind: str, schema_json: dict[str, Any]) -> Any:
+    """Fresh, mutable table definitions for one evaluation."""
+    tables = JSObject()
+    for table in schema_from_json(schema_json).tables:
+        builder = TableBuilder(VVal(table.document), list(table.indexes))
+        tables.set(table.name, builder, None)
+    if kind == "table":
+        return next(iter(tables.props.values()))
+    return tables
 
 
 def packages() -> dict[str, Namespace]:
@@ -699,9 +709,15 @@ def packages() -> dict[str, Namespace]:
         "convex-helpers/server": Namespace(
             "convex-helpers/server", {"Table": Builtin("Table", _helpers_table)}
         ),
-        "@convex-dev/auth/server": Namespace(
-            "@convex-dev/auth/server", {"authTables": _auth_tables()}
-        ),
+    } | {
+        package: Namespace(
+            package,
+            {
+                name: _exported_tables(item["kind"], item["schema"])
+                for name, item in exports.items()
+            },
+        )
+        for package, exports in _package_tables().items()
     }
 
 

@@ -428,6 +428,13 @@ class Evaluator:
     def import_name(self, module: Module, specifier: str, name: str, span: Span) -> Any:
         """The value `name` imported from `specifier` in `module`."""
         if not specifier.startswith("."):
+            if specifier == "convex/schema":
+                raise EvalError(
+                    "R003",
+                    "the module `convex/schema` no longer exists",
+                    span,
+                    "Import defineSchema and defineTable from `convex/server`.",
+                )
             package = self.packages.get(specifier)
             if package is None:
                 return Unknown(
