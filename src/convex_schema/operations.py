@@ -261,7 +261,6 @@ def reverse(op: Operation, before: Schema) -> Operation:
         return RenameField(
             op.table, ".".join([*parents, op.new_name]), op.field.split(".")[-1]
         )
-    _, item = (None, None)
     if isinstance(op, DropField | ChangeValidator | SetOptional):
         _, item = _field(_table(before, op.table), op.field)
         if isinstance(op, DropField):

@@ -180,7 +180,3 @@ def _freeze_table(
     if staged is not None and isinstance(staged, Unknown):
         staged = as_validator(evaluator, staged, span, ".staged()").validator
     return Table(name, document, tuple(definition.indexes), staged, span=span)
-
-
-def error_count(diagnostics: tuple[Diagnostic, ...]) -> int:
-    return sum(1 for d in diagnostics if d.severity is Severity.ERROR)

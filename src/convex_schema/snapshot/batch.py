@@ -5,8 +5,9 @@ id arrays of the tables it references, the limit rules) and turns numbered
 raw lines into a `Batch` of plain results: counts, the first failing lines,
 references to look at again, the `_id` hashes when other tables reference
 this one. The same checker runs in process, or in worker processes forked
-after it was built, which inherit it whole; batches come back as plain data
-and the caller merges them in order.
+after it was built, which inherit it whole (and with it the process's string
+hash seed, so `_id` hashes computed on either side agree); batches come back
+as plain data and the caller merges them in order.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ class IdTables:
 
 
 _MISSING = object()
-SYSTEM_TABLE_NUMBERS_HINT = {"_storage", "_scheduled_functions"}
+SYSTEM_TABLES = {"_storage", "_scheduled_functions"}
 
 
 def compile_check(validator: Validator, ids: IdTables) -> Check:
@@ -124,7 +124,7 @@ def _id_check(table: str, ids: IdTables) -> Check:
         return (
             found == table
             or (found == "" and not ids.known)
-            or (found == "" and table in SYSTEM_TABLE_NUMBERS_HINT)
+            or (found == "" and table in SYSTEM_TABLES)
         )
 
     return check

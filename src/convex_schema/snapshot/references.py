@@ -11,113 +11,16 @@ n²/2⁶⁴, which is negligible for any real snapshot.
 
 from __future__ import annotations
 
-import logging
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from convex_schema.model import (
-    ArrayV,
-    IdV,
-    ObjectV,
-    RecordV,
-    UnionV,
-    Validator,
-    walk,
-)
-
-logger = logging.getLogger(__name__)
-
-Extract = Callable[[Any, str, list[tuple[str, str, str]]], None]
-
+from convex_schema.model import IdV, Validator, walk
 
 def referenced_tables(document: Validator) -> set[str]:
+    """The tables a document type points into through `v.id(...)`."""
     return {v.table for v in walk(document) if isinstance(v, IdV)}
-
-
-def compile_extractor(validator: Validator) -> Extract | None:
-    """A function that appends (table, id, path) for every id in a value, or
-    None when the validator holds no `v.id`."""
-    if not referenced_tables(validator):
-        return None
-    if isinstance(validator, IdV):
-        table = validator.table
-
-        def one(value: Any, path: str, out: list[tuple[str, str, str]]) -> None:
-            if type(value) is str:
-                out.append((table, value, path))
-
-        return one
-    if isinstance(validator, ArrayV):
-        inner = compile_extractor(validator.element)
-        assert inner is not None
-
-        def many(value: Any, path: str, out: list[tuple[str, str, str]]) -> None:
-            if type(value) is list:
-                for index, item in enumerate(value):
-                    inner(item, f"{path}[{index}]", out)
-
-        return many
-    if isinstance(validator, ObjectV):
-        return _object_extractor(validator)
-    if isinstance(validator, RecordV):
-        keys, values = (
-            compile_extractor(validator.keys),
-            compile_extractor(validator.values),
-        )
-
-        def record(value: Any, path: str, out: list[tuple[str, str, str]]) -> None:
-            if type(value) is dict:
-                for key, item in value.items():
-                    if keys is not None:
-                        keys(key, f"{path}.{key}", out)
-                    if values is not None:
-                        values(item, f"{path}.{key}", out)
-
-        return record
-    if isinstance(validator, UnionV):
-        members = [m for m in map(compile_extractor, validator.members) if m]
-
-        # A union's ids are those of whichever member holds them; an id-shaped
-        # string that matched another member is still checked by its table.
-        def union(value: Any, path: str, out: list[tuple[str, str, str]]) -> None:
-            seen = len(out)
-            for member in members:
-                member(value, path, out)
-                if len(out) > seen:
-                    return
-
-        return union
-    return None
-
-
-def _object_extractor(obj: ObjectV) -> Extract:
-    direct = [
-        (f.name, f.validator.table, f".{f.name}")
-        for f in obj.fields
-        if isinstance(f.validator, IdV)
-    ]
-    nested = [
-        (f.name, extract)
-        for f in obj.fields
-        if not isinstance(f.validator, IdV)
-        and (extract := compile_extractor(f.validator)) is not None
-    ]
-
-    def extract_object(value: Any, path: str, out: list[tuple[str, str, str]]) -> None:
-        if type(value) is not dict:
-            return
-        for name, table, suffix in direct:
-            item = value.get(name)
-            if type(item) is str:
-                out.append((table, item, path + suffix))
-        for name, extract in nested:
-            if name in value:
-                extract(value[name], f"{path}.{name}", out)
-
-    return extract_object
 
 
 @dataclass(frozen=True)
