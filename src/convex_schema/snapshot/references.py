@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from convex_schema.model import IdV, Validator, walk
 
+
 def referenced_tables(document: Validator) -> set[str]:
     """The tables a document type points into through `v.id(...)`."""
     return {v.table for v in walk(document) if isinstance(v, IdV)}
