@@ -13,6 +13,7 @@ as plain data and the caller merges them in order.
 from __future__ import annotations
 
 import multiprocessing
+import re
 from array import array
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -116,7 +117,7 @@ class TableChecker:
             if (
                 len(raw) > fast_length
                 or raw.count(b"{") + raw.count(b"[") > depth
-                or (free_keys and (b'"$' in raw or b"\\" in raw or not raw.isascii()))
+                or (free_keys and _suspect_keys(raw))
             ) and (free_keys or may_exceed_limits(raw)):
                 problems = list(limit_problems(document))
                 if problems:
@@ -137,6 +138,18 @@ class TableChecker:
                     batch.failures.append((line, raw))
         batch.id_hashes = hashes.tobytes()
         return batch
+
+
+# A `$`-prefixed key that is not one of the export's value tags.
+_DOLLAR_KEY = re.compile(rb'"\$(?!bytes"|float"|integer")')
+
+
+def _suspect_keys(raw: bytes) -> bool:
+    """Whether a line may hold a field name Convex rejects: a `$` key, or an
+    escape or non-ASCII text (which a key could hide)."""
+    if b'"$' in raw and _DOLLAR_KEY.search(raw):
+        return True
+    return b"\\" in raw or not raw.isascii()
 
 
 # The checker of the table being validated in parallel; forked workers
