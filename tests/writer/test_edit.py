@@ -204,3 +204,23 @@ def test_fields_imported_from_another_file_are_refused_with_its_name(
 ) -> None:
     with pytest.raises(OperationError, match="imported from `./validators`"):
         edit_schema_file(blog, [ops.AddField("posts", "seo.ogImage", StringV())])
+
+
+def test_closing_brace_on_the_last_line_and_trailing_comments(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.ts"
+    schema.write_text(
+        'import { defineSchema, defineTable } from "convex/server";\n'
+        'import { v } from "convex/values";\n'
+        "export default defineSchema({\n"
+        "  users: defineTable({\n"
+        "    name: v.string(),\n"
+        "    email: v.string() }),\n"
+        "  posts: defineTable({ title: v.string() }) // the blog\n"
+        "});\n"
+    )
+    added = edit_schema_file(schema, [ops.AddField("users", "bio", StringV(), True)])
+    assert "    email: v.string(),\n    bio: v.optional(v.string())\n  }),\n" in added
+    dropped = edit_schema_file(schema, [ops.DropTable("posts")])
+    assert "posts" not in dropped
+    assert "// the blog" not in dropped
+    assert dropped.endswith("    email: v.string() }),\n});\n")

@@ -299,8 +299,9 @@ class _Editor:
         line_start = self._line_start(node.start_byte)
         before = self.source[line_start : node.start_byte]
         line_end = self._line_end(end)
-        after = self.source[end:line_end]
-        if before.strip() == b"" and after.strip() == b"":
+        after = self.source[end:line_end].strip()
+        # Alone on its line (a trailing `// comment` goes with it): drop the line.
+        if before.strip() == b"" and (after == b"" or after.startswith(b"//")):
             return [TextEdit(line_start, min(line_end + 1, len(self.source)), "")]
         while end < len(self.source) and self.source[end : end + 1] in (b" ", b"\t"):
             end += 1
@@ -334,13 +335,17 @@ class _Editor:
                 (" " if comma is not None else ", ") + render + ("," if comma else "")
             )
             return [TextEdit(anchor, anchor, text)]
-        if comma is None:
-            edits.append(TextEdit(last.end_byte, last.end_byte, ","))
-        anchor = self._line_end(comma.end_byte if comma is not None else last.end_byte)
-        if anchor > obj.end_byte:
-            anchor = obj.end_byte - 1
         item_indent = self._indent_of(last)
         trailing = "," if comma is not None else ""
+        after_last = comma.end_byte if comma is not None else last.end_byte
+        anchor = self._line_end(after_last)
+        if anchor > obj.end_byte:
+            # The closing brace shares the last property's line: put the new
+            # property on its own line and the brace on the next.
+            text = f",\n{item_indent}{render}{trailing}\n{indent}"
+            return [TextEdit(last.end_byte, obj.end_byte - 1, text)]
+        if comma is None:
+            edits.append(TextEdit(last.end_byte, last.end_byte, ","))
         edits.append(TextEdit(anchor, anchor, f"\n{item_indent}{render}{trailing}"))
         return edits
 
