@@ -42,3 +42,11 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, sub in command.commands.items():  # type: ignore[attr-defined]
         assert sub.help, name
         assert f"| `{name}" in readme, name
+
+
+def test_every_migration_risk_is_documented() -> None:
+    from convex_schema.migrate.risks import RISKS
+
+    readme = (ROOT / "README.md").read_text()
+    for code in RISKS:
+        assert f"| {code} |" in readme, code

@@ -185,3 +185,82 @@ def test_git_ref_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert [o["op"] for o in output["operations"]] == ["drop_field"]
     assert run(["--project", str(project), "diff", "git:nosuchref", str(project)]) == 2
     assert "nosuchref" in capsys.readouterr().err
+
+
+BLOG = Path(__file__).resolve().parents[2] / "examples" / "blog"
+
+
+def test_seed_scenario_avatars_and_unique_emails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Add user avatars and make email addresses unique' on the bundled
+    snapshot reports exactly the planted duplicates."""
+    new = tmp_path / "convex"
+    new.mkdir()
+    for source in (BLOG / "convex").glob("*.ts"):
+        (new / source.name).write_text(source.read_text())
+    schema_file = new / "schema.ts"
+    schema_file.write_text(
+        schema_file.read_text().replace(
+            "    bio: v.optional(v.string()),\n",
+            "    bio: v.optional(v.string()),\n"
+            "    avatarUrl: v.optional(v.string()),\n",
+        )
+    )
+    argv = [
+        "diff", str(BLOG), str(schema_file),
+        "--data", str(BLOG / "snapshot.zip"),
+        "--unique", "users.email",
+        "--format", "json",
+    ]  # fmt: skip
+    assert run(argv) == 0
+    output = json.loads(capsys.readouterr().out)
+    assert [(o["op"], o["classification"]) for o in output["operations"]] == [
+        ("add_field", ["safe"])
+    ]
+    (unique,) = [r for r in output["risks"] if r["code"] == "M203"]
+    assert unique["documents"] == 6
+    assert "3 value(s)" in unique["message"]
+    assert output["dataChecked"] is True
+
+
+def test_risks_are_sized_by_the_data(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "snapshot"))
+    from convex_schema.migrate.risks import assess
+    from convex_schema.snapshot.reader import Snapshot
+
+    from builders import SnapshotBuilder
+
+    builder = SnapshotBuilder()
+    builder.table("tasks")
+    for i in range(10):
+        doc: dict[str, object] = {
+            "title": f"t{i}",
+            "status": ["todo", "done", "later"][i % 3],
+        }
+        if i < 4:
+            doc["note"] = "x"
+        builder.add("tasks", doc)
+    old = schema(
+        tmp_path,
+        "old",
+        "tasks: defineTable({ title: v.string(), note: v.optional(v.string()), "
+        'status: v.union(v.literal("todo"), v.literal("done"), v.literal("later")) })',
+    )
+    new = schema(
+        tmp_path,
+        "new",
+        "tasks: defineTable({ title: v.string(), note: v.string(), owner: v.string(), "
+        'status: v.union(v.literal("todo"), v.literal("done")) })',
+    )
+    found = diff_schemas(old, new)
+    with Snapshot(builder.write_zip(tmp_path / "s.zip")) as snapshot:
+        risks = {f.code: f for f in assess(found, old, snapshot)}
+    assert risks["M201"].documents == 10  # owner: nobody has it
+    assert risks["M202"].documents == 6  # note: six documents lack it
+    assert risks["M104"].documents == 3  # status "later" is no longer allowed
+    assert len(risks["M104"].samples) == 3
+    unchecked = {f.code: f for f in assess(found, old, None)}
+    assert unchecked["M201"].documents is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,9 @@ from convex_schema.cli.output import print_json, stdout
 from convex_schema.diff import Change, DiffOptions, diff_schemas
 from convex_schema.diff.sources import load_schema
 from convex_schema.errors import UsageError
+from convex_schema.migrate.risks import Finding, assess
+from convex_schema.snapshot.profile import parse_unique
+from convex_schema.snapshot.reader import Snapshot
 
 STYLE = {
     "safe": "green",
@@ -59,23 +63,48 @@ def diff(
         list[str] | None,
         typer.Option("--not-rename", help="Reject a detected rename: OLD=NEW."),
     ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="A snapshot to size each risk with (exact counts)."
+        ),
+    ] = None,
+    unique: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unique", help="TABLE.FIELD that must become unique (repeatable)."
+        ),
+    ] = None,
     output_format: Annotated[
         DiffFormat, typer.Option("--format", help="text or json.")
     ] = DiffFormat.text,
 ) -> None:
-    """The operations that turn OLD into NEW, each with what it needs."""
+    """The operations that turn OLD into NEW, each with what it needs, and
+    their risks (sized against a snapshot with --data)."""
     context: Context = ctx.obj
     accept = _pairs(rename, "--rename") or None
     options = DiffOptions(not no_renames, accept, _pairs(not_rename, "--not-rename"))
-    changes = diff_schemas(
-        load_schema(old, context.project), load_schema(new, context.project), options
-    )
+    before = load_schema(old, context.project)
+    changes = diff_schemas(before, load_schema(new, context.project), options)
+    wanted = parse_unique(unique or [])
+    if data is not None:
+        with Snapshot(data) as snapshot:
+            findings = assess(changes, before, snapshot, wanted)
+    else:
+        findings = assess(changes, before, None)
     if output_format is DiffFormat.json:
         print_json(
-            {"old": old, "new": new, "operations": [c.to_json() for c in changes]}
+            {
+                "old": old,
+                "new": new,
+                "operations": [c.to_json() for c in changes],
+                "risks": [f.to_json() for f in findings],
+                "dataChecked": data is not None,
+            }
         )
         return
     _print_changes(changes)
+    _print_findings(findings, data is not None)
 
 
 def _print_changes(changes: list[Change]) -> None:
@@ -97,6 +126,29 @@ def _print_changes(changes: list[Change]) -> None:
         f"{len(changes)} change(s): "
         + ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
     )
+
+
+def _print_findings(findings: list[Finding], checked: bool) -> None:
+    if not findings:
+        return
+    stdout.print("\n[bold]risks[/bold]")
+    for finding in findings:
+        if finding.documents is None:
+            size = "not checked against data" if finding.code != "M301" else ""
+        else:
+            size = f"{finding.documents:,} document(s)"
+            if finding.samples:
+                size += ", e.g. " + ", ".join(finding.samples[:3])
+        tail = f" ({size})" if size else ""
+        stdout.print(
+            f"  {finding.code} {finding.kind}: {finding.message}{tail}", markup=False
+        )
+    if not checked:
+        stdout.print(
+            "  (no snapshot given: pass --data snapshot.zip from `npx convex export` "
+            "to count the documents each change affects)",
+            style="dim",
+        )
 
 
 def _summary(op: ops.Operation) -> str:

@@ -238,7 +238,7 @@ def profile_snapshot(
         for data in [t for t in snapshot.tables if not t.component]:
             fields = [f for t, f in unique if t == data.name]
             writer = (
-                _DuplicateWriter(Path(folder), data.name, fields) if fields else None
+                DuplicateFinder(Path(folder), data.name, fields) if fields else None
             )
             profile = TableProfile(data.name)
             for _, _, document in snapshot.documents(data):
@@ -258,7 +258,7 @@ def profile_snapshot(
     return {"snapshot": snapshot.display, "tables": tables, "duplicates": duplicates}
 
 
-class _DuplicateWriter:
+class DuplicateFinder:
     """Values of the `--unique` fields, written for DuckDB to group."""
 
     def __init__(self, folder: Path, table: str, fields: list[str]) -> None:
@@ -270,8 +270,8 @@ class _DuplicateWriter:
 
     def add(self, document: dict[str, Any]) -> None:
         for name in self.fields:
-            value = _lookup(document, name)
-            if value is not _ABSENT:
+            value = lookup(document, name)
+            if value is not ABSENT:
                 self.writer.writerow((name, _key(value).decode(), document.get("_id")))
 
     def groups(self, limit: int) -> list[dict[str, Any]]:
@@ -309,14 +309,14 @@ class _DuplicateWriter:
         return out
 
 
-_ABSENT = object()
+ABSENT = object()
 
 
-def _lookup(document: dict[str, Any], path: str) -> Any:
+def lookup(document: dict[str, Any], path: str) -> Any:
     value: Any = document
     for part in path.split("."):
         if type(value) is not dict or part not in value:
-            return _ABSENT
+            return ABSENT
         value = value[part]
     return value
 

@@ -1,0 +1,1 @@
+"""Migrations: the risks of a change, checked against the data."""
