@@ -14,6 +14,7 @@ from convex_schema.cli.output import print_json, stdout
 from convex_schema.diff import Change, DiffOptions, diff_schemas
 from convex_schema.diff.sources import load_schema
 from convex_schema.errors import UsageError
+from convex_schema.migrate.plan import Plan, make_plan
 from convex_schema.migrate.risks import Finding, assess
 from convex_schema.snapshot.profile import parse_unique
 from convex_schema.snapshot.reader import Snapshot
@@ -166,5 +167,120 @@ def _summary(op: ops.Operation) -> str:
     return f"{name} {where}"
 
 
+class PlanFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+def migrate(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Option("--from", help="The deployed schema (default: git:HEAD).")
+    ] = "git:HEAD",
+    target: Annotated[
+        str | None,
+        typer.Option("--to", help="The schema to reach (default: the project's)."),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="A snapshot to size each step with."),
+    ] = None,
+    unique: Annotated[
+        list[str] | None,
+        typer.Option("--unique", help="TABLE.FIELD that must become unique."),
+    ] = None,
+    output_format: Annotated[
+        PlanFormat, typer.Option("--format", help="text, json or md.")
+    ] = PlanFormat.text,
+) -> None:
+    """The migration plan from one schema to another: widen, migrate, narrow."""
+    context: Context = ctx.obj
+    before = load_schema(source, context.project)
+    after = load_schema(target or str(context.project), context.project)
+    changes = diff_schemas(before, after)
+    wanted = parse_unique(unique or [])
+    if data is not None:
+        with Snapshot(data) as snapshot:
+            findings = assess(changes, before, snapshot, wanted)
+    else:
+        findings = assess(changes, before, None)
+    plan = make_plan(changes, findings, before, data is not None)
+    if output_format is PlanFormat.json:
+        print_json(
+            {
+                "from": source,
+                "to": target or str(context.project),
+                "operations": [c.to_json() for c in changes],
+                "risks": [f.to_json() for f in findings],
+                "plan": plan.to_json(),
+            }
+        )
+    elif output_format is PlanFormat.md:
+        stdout.out(plan_markdown(changes, findings, plan), end="", highlight=False)
+    else:
+        _print_changes(changes)
+        _print_findings(findings, data is not None)
+        _print_plan(plan)
+
+
+def _print_plan(plan: Plan) -> None:
+    if not plan.steps:
+        return
+    stdout.print("\n[bold]plan[/bold]")
+    for number, step in enumerate(plan.steps, 1):
+        stdout.print(f"{number}. [bold]{step.title}[/bold] ({step.phase})")
+        for op in step.operations:
+            stdout.print(f"   schema: {_summary(op)}", markup=False)
+        for check in step.checks:
+            stdout.print(f"   check first: {check}", markup=False)
+        for command in step.commands:
+            stdout.print(f"   $ {command}", markup=False)
+        if step.documents is not None:
+            stdout.print(f"   documents: {step.documents:,}")
+        if step.estimate:
+            stdout.print(f"   estimate: {step.estimate}", markup=False)
+        for note in step.notes:
+            stdout.print(f"   note: {note}", markup=False)
+        for undo in step.rollback:
+            stdout.print(f"   rollback: {undo}", markup=False)
+    for item in plan.unchecked:
+        stdout.print(f"not checked against data: {item}", style="dim", markup=False)
+
+
+def plan_markdown(changes: list[Change], findings: list[Finding], plan: Plan) -> str:
+    """The plan as a Markdown change document for a pull request."""
+    lines = ["# Schema migration", "", "## Changes", ""]
+    lines += [
+        f"- `{_summary(c.operation)}` ({', '.join(c.classification)}): {c.reason}"
+        for c in changes
+    ]
+    if findings:
+        lines += ["", "## Risks", ""]
+        for finding in findings:
+            size = (
+                ""
+                if finding.documents is None
+                else f" — {finding.documents:,} documents"
+            )
+            lines.append(f"- **{finding.code}** {finding.message}{size}")
+    lines += ["", "## Plan", ""]
+    lines.append(
+        f"Back up first: {'yes' if plan.backup else 'no'} ({plan.backup_reason})."
+    )
+    for number, step in enumerate(plan.steps, 1):
+        lines += ["", f"### {number}. {step.title}", ""]
+        lines += [f"- schema: `{_summary(op)}`" for op in step.operations]
+        lines += [f"- check first: {check}" for check in step.checks]
+        if step.commands:
+            lines += ["", "```sh", *step.commands, "```", ""]
+        if step.estimate:
+            lines.append(f"- estimate: {step.estimate}")
+        lines.append(f"- downtime: {step.downtime}")
+        lines += [f"- rollback: {undo}" for undo in step.rollback]
+    return "\n".join(lines) + "\n"
+
+
 def register(app: typer.Typer) -> None:
     app.command()(diff)
+    app.command()(migrate)
