@@ -10,12 +10,20 @@ import typer
 
 from convex_schema import operations as ops
 from convex_schema.cli.context import Context
-from convex_schema.cli.output import print_json, stdout
+from convex_schema.cli.output import print_json, stderr, stdout
 from convex_schema.diff import Change, DiffOptions, diff_schemas
 from convex_schema.diff.sources import load_schema
 from convex_schema.errors import UsageError
+from convex_schema.fsutil import write_atomic
+from convex_schema.migrate.generate import (
+    config_source,
+    migrations_source,
+    parse_backfills,
+    widened_schema,
+)
 from convex_schema.migrate.plan import Plan, make_plan
 from convex_schema.migrate.risks import Finding, assess
+from convex_schema.reader import find_schema
 from convex_schema.snapshot.profile import parse_unique
 from convex_schema.snapshot.reader import Snapshot
 
@@ -190,6 +198,20 @@ def migrate(
         list[str] | None,
         typer.Option("--unique", help="TABLE.FIELD that must become unique."),
     ] = None,
+    backfill: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--backfill",
+            help="TABLE.FIELD=VALUE: a JSON value, field:OTHER or expr:CODE.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the widened schema, migrations.ts and more."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --out: list the files, write none.")
+    ] = False,
     output_format: Annotated[
         PlanFormat, typer.Option("--format", help="text, json or md.")
     ] = PlanFormat.text,
@@ -206,6 +228,20 @@ def migrate(
     else:
         findings = assess(changes, before, None)
     plan = make_plan(changes, findings, before, data is not None)
+    if out is not None:
+        target_file = find_schema(Path(target) if target else context.project)
+        files = {
+            "schema.widened.ts": widened_schema(target_file, plan, before),
+            "schema.final.ts": target_file.read_text(encoding="utf-8"),
+            "migrations.ts": migrations_source(
+                plan, before, after, parse_backfills(backfill or [])
+            ),
+            "MIGRATION.md": plan_markdown(changes, findings, plan),
+        }
+        config = config_source(target_file.parent)
+        if config is not None:
+            files["convex.config.ts"] = config
+        _write_files(out, files, context.project, dry_run)
     if output_format is PlanFormat.json:
         print_json(
             {
@@ -222,6 +258,20 @@ def migrate(
         _print_changes(changes)
         _print_findings(findings, data is not None)
         _print_plan(plan)
+
+
+def _write_files(
+    out: Path, files: dict[str, str], project: Path, dry_run: bool
+) -> None:
+    for name, text in files.items():
+        path = out / name
+        if dry_run:
+            stderr.print(f"would write {path} ({len(text):,} bytes)")
+            continue
+        out.mkdir(parents=True, exist_ok=True)
+        backup = write_atomic(path, text, project / ".convex-schema" / "backups")
+        kept = f" (previous version kept at {backup})" if backup else ""
+        stderr.print(f"wrote {path}{kept}")
 
 
 def _print_plan(plan: Plan) -> None:

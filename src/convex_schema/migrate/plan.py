@@ -22,7 +22,6 @@ from convex_schema.migrate.risks import LARGE_TABLE_DOCUMENTS, Finding
 from convex_schema.model import (
     AnyIndex,
     Index,
-    ObjectV,
     Schema,
     SearchIndex,
     UnionV,
@@ -203,29 +202,17 @@ def _staged(index: AnyIndex) -> AnyIndex:
 
 def _field_validator(old: Schema, op: Any) -> Validator | None:
     table = old.table(op.table)
-    current = table.document if table else None
+    if table is None:
+        return None
     if not op.field:
-        return current
-    for part in op.field.split("."):
-        if not isinstance(current, ObjectV) or current.field(part) is None:
-            return None
-        item = current.field(part)
-        assert item is not None
-        current = item.validator
-    return current
+        return table.document
+    item = table.field_at(op.field)
+    return item.validator if item is not None else None
 
 
 def _is_optional(old: Schema, table_name: str, path: str) -> bool:
     table = old.table(table_name)
-    current = table.document if table else None
-    item = None
-    for part in path.split("."):
-        if not isinstance(current, ObjectV):
-            return False
-        item = current.field(part)
-        if item is None:
-            return False
-        current = item.validator
+    item = table.field_at(path) if table is not None else None
     return item is not None and item.optional
 
 

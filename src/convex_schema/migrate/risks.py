@@ -18,7 +18,7 @@ from typing import Any
 
 from convex_schema import operations as ops
 from convex_schema.diff import Change
-from convex_schema.model import ObjectV, Schema, Validator
+from convex_schema.model import Schema, Table, Validator
 from convex_schema.model.semantics import is_subset
 from convex_schema.snapshot.checker import IdTables, compile_check
 from convex_schema.snapshot.profile import ABSENT, DuplicateFinder, lookup
@@ -269,17 +269,10 @@ def _strip(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _validator_at(document: Validator | None, path: str) -> Validator | None:
-    if not path:
+    if not path or document is None:
         return document
-    current = document
-    for part in path.split("."):
-        if not isinstance(current, ObjectV):
-            return None
-        item = current.field(part)
-        if item is None:
-            return None
-        current = item.validator
-    return current
+    item = Table("t", document).field_at(path)
+    return item.validator if item is not None else None
 
 
 def _code_risk(table: str, what: str) -> tuple[Finding, Predicate | None]:

@@ -15,6 +15,7 @@ from typing import Any
 from convex_schema.model.span import Span
 from convex_schema.model.validators import (
     AnyV,
+    Field,
     ObjectV,
     UnionV,
     Validator,
@@ -91,6 +92,19 @@ class Table:
     def fields(self) -> ObjectV | None:
         """The document's fields when the table is defined by an object."""
         return self.document if isinstance(self.document, ObjectV) else None
+
+    def field_at(self, path: str) -> Field | None:
+        """The field at a dotted path (`address.city`) through object fields."""
+        current: Validator = self.document
+        found: Field | None = None
+        for part in path.split("."):
+            if not isinstance(current, ObjectV):
+                return None
+            found = current.field(part)
+            if found is None:
+                return None
+            current = found.validator
+        return found
 
     def index(self, name: str) -> AnyIndex | None:
         for item in self.indexes:

@@ -1,0 +1,115 @@
+"""Generated migration code typechecks against the real packages, and the
+widened schema keeps every document the old one accepted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from convex_schema.cli.main import run
+from convex_schema.reader import read_schema
+from convex_schema.snapshot.reader import Snapshot
+from convex_schema.snapshot.validate import validate_snapshot
+
+from support import ROOT
+
+BLOG = ROOT / "examples" / "blog"
+WORK = ROOT / "tests" / ".generated" / "migrate"
+
+API_STUB = """\
+import type { ComponentApi } from "@convex-dev/migrations/_generated/component.js";
+export declare const components: { migrations: ComponentApi };
+"""
+DATA_MODEL_STUB = """\
+import type { DataModelFromSchemaDefinition } from "convex/server";
+import schema from "../schema.js";
+export type DataModel = DataModelFromSchemaDefinition<typeof schema>;
+"""
+
+
+def _target() -> Path:
+    """The example project's schema with a new required field, an int64 count
+    that becomes a number, and a dropped field."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    target = WORK / "target" / "convex"
+    target.mkdir(parents=True)
+    for source in (BLOG / "convex").glob("*.ts"):
+        (target / source.name).write_text(source.read_text())
+    schema_file = target / "schema.ts"
+    text = schema_file.read_text()
+    text = text.replace(
+        "    slug: v.string(),\n", "    slug: v.string(),\n    minutes: v.number(),\n"
+    )
+    text = text.replace("    count: v.int64(),\n", "    count: v.number(),\n")
+    text = text.replace("    bio: v.optional(v.string()),\n", "")
+    schema_file.write_text(text)
+    return schema_file
+
+
+def test_generated_files_typecheck_and_widen_safely() -> None:
+    schema_file = _target()
+    out = WORK / "out"
+    argv = [
+        "--project", str(BLOG), "migrate",
+        "--from", str(BLOG), "--to", str(schema_file),
+        "--data", str(BLOG / "snapshot.zip"),
+        "--backfill", "posts.minutes=expr:Math.ceil(doc.body.length / 1200)",
+        "--out", str(out), "--format", "json",
+    ]  # fmt: skip
+    assert run(argv) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "MIGRATION.md",
+        "convex.config.ts",
+        "migrations.ts",
+        "schema.final.ts",
+        "schema.widened.ts",
+    ]
+
+    # The widened schema: checks clean, and every document the old schema
+    # accepted still passes (so the first deploy cannot fail on them).
+    project = WORK / "project" / "convex"
+    (project / "_generated").mkdir(parents=True)
+    shutil.copy(out / "schema.widened.ts", project / "schema.ts")
+    shutil.copy(BLOG / "convex" / "validators.ts", project / "validators.ts")
+    widened = read_schema(project / "schema.ts").schema
+    old = read_schema(BLOG / "convex" / "schema.ts").schema
+    with Snapshot(BLOG / "snapshot.zip") as snapshot:
+        before = validate_snapshot(old, snapshot)
+    with Snapshot(BLOG / "snapshot.zip") as snapshot:
+        after = validate_snapshot(widened, snapshot)
+    assert after.failing_documents <= before.failing_documents
+
+    # migrations.ts and convex.config.ts typecheck with tsc against the real
+    # convex and @convex-dev/migrations packages.
+    shutil.copy(out / "migrations.ts", project / "migrations.ts")
+    shutil.copy(out / "convex.config.ts", project / "convex.config.ts")
+    (project / "_generated" / "api.ts").write_text(API_STUB)
+    (project / "_generated" / "dataModel.ts").write_text(DATA_MODEL_STUB)
+    config = WORK / "project" / "tsconfig.json"
+    config.write_text(
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "strict": True,
+                    "noEmit": True,
+                    "target": "ES2022",
+                    "module": "ESNext",
+                    "moduleResolution": "Bundler",
+                    "skipLibCheck": True,
+                },
+                "include": ["convex/**/*.ts"],
+            }
+        )
+    )
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
+    done = subprocess.run(
+        [str(tsc), "-p", str(config)], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    source = (out / "migrations.ts").read_text()
+    assert "export const backfillPostsMinutes" in source
+    assert "export const convertPostViewsCount" in source
+    assert "export const unsetUsersBio" in source
