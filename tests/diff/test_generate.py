@@ -52,7 +52,7 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
     schema_file = _target()
     out = WORK / "out"
     argv = [
-        "--project", str(BLOG), "migrate",
+        "--project", str(schema_file.parent.parent), "migrate",
         "--from", str(BLOG), "--to", str(schema_file),
         "--data", str(BLOG / "snapshot.zip"),
         "--backfill", "posts.minutes=expr:Math.ceil(doc.body.length / 1200)",
@@ -113,3 +113,5 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
     assert "export const backfillPostsMinutes" in source
     assert "export const convertPostViewsCount" in source
     assert "export const unsetUsersBio" in source
+    # --out records the plan in the project's state, for status and rollback.
+    assert run(["--project", str(schema_file.parent.parent), "migrate", "history"]) == 0

@@ -106,3 +106,32 @@ def test_migrate_command_on_the_example(
     assert output["plan"]["backupFirst"] is True
     assert run([*argv[:-2], "--format", "md"]) == 0
     assert capsys.readouterr().out.startswith("# Schema migration")
+
+
+def test_history_status_and_rollback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "app"
+    (project / "convex").mkdir(parents=True)
+    old = project / "convex" / "schema.ts"
+    old.write_text(
+        HEADER
+        + "export default defineSchema({ users: defineTable({ name: v.string() }) });\n"
+    )
+    new = tmp_path / "new.ts"
+    new.write_text(
+        HEADER + "export default defineSchema({ users: defineTable({ name: v.string(), "
+        "plan: v.string() }) });\n"
+    )
+    base = ["--project", str(project), "migrate"]
+    assert run([*base, "--from", str(old), "--to", str(new), "--record"]) == 0
+    assert "recorded as plan" in capsys.readouterr().err
+    assert run([*base, "history"]) == 0
+    assert "planned" in capsys.readouterr().out
+    assert run([*base, "status", "--done", "2"]) == 0
+    assert "[x] 2. Deploy the widened schema" in capsys.readouterr().out
+    assert run([*base, "rollback"]) == 0
+    rollback = capsys.readouterr().out
+    assert "drop field users.plan" in rollback
+    assert run([*base, "status", "--done", "9"]) == 2
+    assert (project / ".convex-schema" / "state.db").exists()

@@ -26,6 +26,7 @@ from convex_schema.migrate.risks import Finding, assess
 from convex_schema.reader import find_schema
 from convex_schema.snapshot.profile import parse_unique
 from convex_schema.snapshot.reader import Snapshot
+from convex_schema.store import PlanStore
 
 STYLE = {
     "safe": "green",
@@ -183,6 +184,10 @@ class PlanFormat(enum.StrEnum):
 
 def migrate(
     ctx: typer.Context,
+    record: Annotated[
+        bool,
+        typer.Option("--record", help="Record the plan (always with --out)."),
+    ] = False,
     source: Annotated[
         str, typer.Option("--from", help="The deployed schema (default: git:HEAD).")
     ] = "git:HEAD",
@@ -216,7 +221,11 @@ def migrate(
         PlanFormat, typer.Option("--format", help="text, json or md.")
     ] = PlanFormat.text,
 ) -> None:
-    """The migration plan from one schema to another: widen, migrate, narrow."""
+    """The migration plan from one schema to another: widen, migrate, narrow.
+
+    Subcommands: history, status, rollback (for recorded plans)."""
+    if ctx.invoked_subcommand is not None:
+        return
     context: Context = ctx.obj
     before = load_schema(source, context.project)
     after = load_schema(target or str(context.project), context.project)
@@ -242,6 +251,16 @@ def migrate(
         if config is not None:
             files["convex.config.ts"] = config
         _write_files(out, files, context.project, dry_run)
+    if (record or out is not None) and not dry_run:
+        store = PlanStore(context.project)
+        document = {
+            "operations": [c.to_json() for c in changes],
+            "risks": [f.to_json() for f in findings],
+            "plan": plan.to_json(),
+        }
+        recorded = store.record(source, target or str(context.project), document)
+        store.close()
+        stderr.print(f"recorded as plan {recorded.id} (convex-schema migrate status)")
     if output_format is PlanFormat.json:
         print_json(
             {
@@ -331,6 +350,73 @@ def plan_markdown(changes: list[Change], findings: list[Finding], plan: Plan) ->
     return "\n".join(lines) + "\n"
 
 
+def history(ctx: typer.Context) -> None:
+    """The recorded migration plans, newest first."""
+    context: Context = ctx.obj
+    store = PlanStore(context.project)
+    plans = store.all()
+    store.close()
+    if not plans:
+        stdout.print("no plans recorded (migrate --out or --record records one)")
+    for record in plans:
+        data = record.to_json()
+        stdout.print(
+            f"{data['id']}  {data['created']}  {data['status']:<12} "
+            f"{len(record.steps_done)}/{data['steps']} steps  "
+            f"{data['from']} → {data['to']}",
+            markup=False,
+        )
+
+
+def status(
+    ctx: typer.Context,
+    plan_id: Annotated[
+        str | None, typer.Argument(help="A plan id (default: the latest).")
+    ] = None,
+    done: Annotated[
+        int | None, typer.Option("--done", help="Mark step N as done.")
+    ] = None,
+) -> None:
+    """A recorded plan's steps and which are done; --done N marks one."""
+    context: Context = ctx.obj
+    store = PlanStore(context.project)
+    record = store.get(plan_id)
+    if done is not None:
+        record = store.mark(record, done)
+    store.close()
+    stdout.print(f"plan {record.id}: {record.status}", markup=False)
+    for number, step in enumerate(record.steps, 1):
+        mark = "x" if number in record.steps_done else " "
+        stdout.print(f"  [{mark}] {number}. {step['title']}", markup=False)
+
+
+def rollback(
+    ctx: typer.Context,
+    plan_id: Annotated[
+        str | None, typer.Argument(help="A plan id (default: the latest).")
+    ] = None,
+) -> None:
+    """The rollback of a recorded plan: its done steps undone, last first."""
+    context: Context = ctx.obj
+    store = PlanStore(context.project)
+    record = store.get(plan_id)
+    store.close()
+    steps = [(n, s) for n, s in enumerate(record.steps, 1) if n in record.steps_done]
+    if not steps:
+        stdout.print(f"plan {record.id}: no step is marked done; nothing to roll back")
+        return
+    stdout.print(f"rolling back plan {record.id}, last step first:", markup=False)
+    for number, step in reversed(steps):
+        stdout.print(f"{number}. undo: {step['title']}", markup=False)
+        for line in step.get("rollback") or ["nothing to undo"]:
+            stdout.print(f"   {line}", markup=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(diff)
-    app.command()(migrate)
+    group = typer.Typer(no_args_is_help=False, add_completion=False)
+    group.callback(invoke_without_command=True)(migrate)
+    group.command()(history)
+    group.command()(status)
+    group.command()(rollback)
+    app.add_typer(group, name="migrate")

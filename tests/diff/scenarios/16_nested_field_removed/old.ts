@@ -1,0 +1,9 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+export default defineSchema({
+  users: defineTable({
+    name: v.string(),
+    address: v.object({ city: v.string(), zip: v.optional(v.string()) }),
+  }),
+});

@@ -1,0 +1,127 @@
+"""Golden scenarios for the migration planner: diff → risks → plan.
+
+Each folder under `tests/diff/scenarios/NN_name/` holds:
+
+- `old.ts`, `new.ts`: the deployed schema and the target schema (full files);
+- `data.json` (optional): the documents of the deployed data, per table:
+  `{"users": [{"email": "a@x.io"}, ...]}`. It becomes a snapshot ZIP built with
+  `SnapshotBuilder(seed=1)`, so `_id`s and samples are deterministic. Numbers are
+  written as `npx convex import` types them: every JSON number is a float64
+  (`5` is written `5.0`); `{"$int": 5}` is an int64 (written `5`). A list item
+  `{"$repeat": N, "doc": {...}}` adds N copies of `doc` (for large tables);
+  without `data.json` the risks are not sized (`documents: null`);
+- `unique.txt` (optional): `table.field` lines, as `--unique` takes them;
+- `expected.json`: `{"operations": [...], "risks": [...], "plan": {...}}`;
+- `xfail.txt` (optional): the reason the planner's output is believed wrong.
+  Then `expected.json` holds the output the planner *should* produce, written by
+  hand, and the scenario is a strict xfail: it fails loudly once fixed.
+
+Regenerate the goldens with `UPDATE_GOLDEN=1 .venv/bin/pytest tests/diff/
+test_scenarios.py`; scenarios with an `xfail.txt` are never rewritten. Read every
+changed `expected.json` before keeping it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from convex_schema.diff import diff_schemas
+from convex_schema.migrate.plan import make_plan
+from convex_schema.migrate.risks import assess
+from convex_schema.reader import read_schema
+from convex_schema.snapshot.profile import parse_unique
+from convex_schema.snapshot.reader import Snapshot
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "snapshot"))
+from builders import SnapshotBuilder  # noqa: E402
+
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def _value_text(value: Any) -> str:
+    """JSON text for a document value, numbers typed as Convex imports them."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return repr(float(value))
+    if isinstance(value, list):
+        return "[" + ", ".join(_value_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if set(value) == {"$int"}:
+            return str(int(value["$int"]))
+        items = (f"{json.dumps(k)}: {_value_text(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise TypeError(f"not a document value: {value!r}")
+
+
+def _snapshot(data: dict[str, list[Any]], path: Path) -> Path:
+    builder = SnapshotBuilder(seed=1)
+    for table, documents in data.items():
+        builder.table(table)
+        for document in documents:
+            if "$repeat" in document:
+                text = _value_text(document["doc"])
+                for _ in range(document["$repeat"]):
+                    builder.add(table, text)
+            else:
+                builder.add(table, _value_text(document))
+    return builder.write_zip(path)
+
+
+def _run(folder: Path, tmp_path: Path) -> dict[str, Any]:
+    old = read_schema(folder / "old.ts").schema
+    new = read_schema(folder / "new.ts").schema
+    unique_file = folder / "unique.txt"
+    unique = parse_unique(
+        unique_file.read_text().split() if unique_file.exists() else []
+    )
+    changes = diff_schemas(old, new)
+    data_file = folder / "data.json"
+    if data_file.exists():
+        data = json.loads(data_file.read_text())
+        with Snapshot(_snapshot(data, tmp_path / "snapshot.zip")) as snapshot:
+            findings = assess(changes, old, snapshot, unique)
+    else:
+        findings = assess(changes, old, None, unique)
+    plan = make_plan(changes, findings, old, data_checked=data_file.exists())
+    return {
+        "operations": [c.to_json() for c in changes],
+        "risks": [f.to_json() for f in findings],
+        "plan": plan.to_json(),
+    }
+
+
+def _params() -> list[Any]:
+    params = []
+    for folder in sorted(p for p in SCENARIOS.iterdir() if p.is_dir()):
+        reason = folder / "xfail.txt"
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=reason.read_text().strip())]
+            if reason.exists()
+            else []
+        )
+        params.append(pytest.param(folder, id=folder.name, marks=marks))
+    return params
+
+
+def test_there_are_enough_scenarios() -> None:
+    assert len(_params()) >= 25
+
+
+@pytest.mark.parametrize("folder", _params())
+def test_scenario(folder: Path, tmp_path: Path) -> None:
+    got = _run(folder, tmp_path)
+    golden = folder / "expected.json"
+    if UPDATE and not (folder / "xfail.txt").exists():
+        golden.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n")
+    expected = json.loads(golden.read_text())
+    assert got["operations"] == expected["operations"]
+    assert got["risks"] == expected["risks"]
+    assert got["plan"] == expected["plan"]
