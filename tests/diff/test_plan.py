@@ -135,3 +135,50 @@ def test_history_status_and_rollback(
     assert "drop field users.plan" in rollback
     assert run([*base, "status", "--done", "9"]) == 2
     assert (project / ".convex-schema" / "state.db").exists()
+
+
+def test_answers_file_drives_the_same_choices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "app"
+    (project / "convex").mkdir(parents=True)
+    old = project / "convex" / "schema.ts"
+    old.write_text(
+        HEADER + "export default defineSchema({ users: defineTable({ emailAddress: "
+        "v.string() }), legacy: defineTable({ x: v.string() }) });\n"
+    )
+    new = tmp_path / "new.ts"
+    new.write_text(
+        HEADER + "export default defineSchema({ users: defineTable({ email_address: "
+        "v.string(), plan: v.string() }) });\n"
+    )
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "renames": {"users.emailAddress=users.email_address": False},
+                "backfill": {"users.plan": '"free"'},
+                "droppedTables": {"legacy": "archive"},
+                "write": True,
+            }
+        )
+    )
+    out = tmp_path / "out"
+    base = ["--project", str(project), "migrate", "--from", str(old), "--to", str(new)]
+    argv = [*base, "--answers", str(answers), "--out", str(out), "--format", "json"]
+    assert run(argv) == 0
+    output = json.loads(capsys.readouterr().out)
+    ops_ = [o["op"] for o in output["operations"]]
+    assert "rename_field" not in ops_  # the rename was rejected
+    assert {"drop_field", "add_field", "drop_table"} <= set(ops_)
+    source = (out / "migrations.ts").read_text()
+    assert 'return { plan: "free" };' in source
+    assert "export const deleteLegacy" in source
+    assert "await ctx.db.delete(doc._id);" in source
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"droppedTables": {"legacy": "burn"}}')
+    assert run([*base, "--answers", str(bad)]) == 2
+    assert "keep, archive, delete" in capsys.readouterr().err
+    # Without a terminal, --interactive says to use an answers file.
+    assert run([*base, "--interactive"]) == 2
+    assert "--answers FILE" in capsys.readouterr().err

@@ -10,6 +10,7 @@ import typer
 
 from convex_schema import operations as ops
 from convex_schema.cli.context import Context
+from convex_schema.cli.interactive import Answers, ask, confirm_write
 from convex_schema.cli.output import print_json, stderr, stdout
 from convex_schema.diff import Change, DiffOptions, diff_schemas
 from convex_schema.diff.sources import load_schema
@@ -21,7 +22,7 @@ from convex_schema.migrate.generate import (
     parse_backfills,
     widened_schema,
 )
-from convex_schema.migrate.plan import Plan, make_plan
+from convex_schema.migrate.plan import DROPPED_CHOICES, Plan, make_plan
 from convex_schema.migrate.risks import Finding, assess
 from convex_schema.reader import find_schema
 from convex_schema.snapshot.profile import parse_unique
@@ -217,6 +218,19 @@ def migrate(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --out: list the files, write none.")
     ] = False,
+    dropped: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dropped", help="TABLE=keep|archive|delete for a dropped table."
+        ),
+    ] = None,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", help="Ask for renames, values and choices.")
+    ] = False,
+    answers_file: Annotated[
+        Path | None,
+        typer.Option("--answers", help="The answers as a JSON file (for CI)."),
+    ] = None,
     output_format: Annotated[
         PlanFormat, typer.Option("--format", help="text, json or md.")
     ] = PlanFormat.text,
@@ -229,21 +243,42 @@ def migrate(
     context: Context = ctx.obj
     before = load_schema(source, context.project)
     after = load_schema(target or str(context.project), context.project)
+    answers = Answers.load(answers_file) if answers_file else Answers()
+    for item in dropped or []:
+        table, _, choice = item.partition("=")
+        if choice not in DROPPED_CHOICES:
+            raise UsageError(f"--dropped {item!r}: write TABLE=keep, archive or delete")
+        answers.dropped[table] = choice
+    answers.backfill.update({k: v for k, v in _backfill_pairs(backfill or []).items()})
     changes = diff_schemas(before, after)
+    if interactive:
+        answers = ask(changes, after, answers)
+    rejected = {
+        (key.partition("=")[0], key.partition("=")[2])
+        for key, taken in answers.renames.items()
+        if not taken
+    }
+    if rejected:
+        changes = diff_schemas(before, after, DiffOptions(reject=rejected))
     wanted = parse_unique(unique or [])
     if data is not None:
         with Snapshot(data) as snapshot:
             findings = assess(changes, before, snapshot, wanted)
     else:
         findings = assess(changes, before, None)
-    plan = make_plan(changes, findings, before, data is not None)
+    plan = make_plan(changes, findings, before, data is not None, answers.dropped)
+    if out is not None and not dry_run and not confirm_write(answers):
+        out = None
     if out is not None:
         target_file = find_schema(Path(target) if target else context.project)
         files = {
             "schema.widened.ts": widened_schema(target_file, plan, before),
             "schema.final.ts": target_file.read_text(encoding="utf-8"),
             "migrations.ts": migrations_source(
-                plan, before, after, parse_backfills(backfill or [])
+                plan,
+                before,
+                after,
+                parse_backfills([f"{k}={v}" for k, v in answers.backfill.items()]),
             ),
             "MIGRATION.md": plan_markdown(changes, findings, plan),
         }
@@ -277,6 +312,11 @@ def migrate(
         _print_changes(changes)
         _print_findings(findings, data is not None)
         _print_plan(plan)
+
+
+def _backfill_pairs(items: list[str]) -> dict[str, str]:
+    parse_backfills(items)  # validates each item, with a clear message
+    return dict(item.partition("=")[::2] for item in items)
 
 
 def _write_files(

@@ -156,6 +156,8 @@ def _define(
             f"    if ({access} !== undefined) return;\n"
             f"    return {_patch(top, rest, value)};"
         )
+    elif kind == "delete":
+        body = "    await ctx.db.delete(doc._id);"
     elif kind == "unset":
         body = f"    return {_patch(top, rest, 'undefined')};"
     elif kind == "convert":

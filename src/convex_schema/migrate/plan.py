@@ -80,15 +80,23 @@ class Plan:
         }
 
 
+DROPPED_CHOICES = ("keep", "archive", "delete")
+
+
 def make_plan(
     changes: list[Change],
     findings: list[Finding],
     old: Schema,
     data_checked: bool,
+    dropped: dict[str, str] | None = None,
 ) -> Plan:
-    """The steps that take the deployment from `old` through `changes`."""
+    """The steps that take the deployment from `old` through `changes`.
+
+    `dropped` says what happens to the documents of each dropped table: keep
+    (the default: Convex keeps them, unvalidated), archive (export, then
+    delete) or delete."""
     sizes = _table_sizes(findings)
-    widen, narrow, migrations = _split(changes, old, sizes)
+    widen, narrow, migrations = _split(changes, old, sizes, dropped or {})
     risky = [f for f in findings if f.kind in ("destructive", "might-fail-on-data")]
     backup = bool(migrations) or any(f.kind == "destructive" for f in findings)
     reason = (
@@ -142,7 +150,7 @@ def _table_sizes(findings: list[Finding]) -> dict[str, int]:
 
 
 def _split(
-    changes: list[Change], old: Schema, sizes: dict[str, int]
+    changes: list[Change], old: Schema, sizes: dict[str, int], dropped: dict[str, str]
 ) -> tuple[list[ops.Operation], list[ops.Operation], list[dict[str, Any]]]:
     widen: list[ops.Operation] = []
     narrow: list[ops.Operation] = []
@@ -183,6 +191,9 @@ def _split(
             widen.append(ops.AddIndex(op.table, _staged(op.index)))
             narrow += [ops.DropIndex(op.table, op.index.name), op]
         elif isinstance(op, ops.DropTable):
+            choice = dropped.get(op.table, "keep")
+            if choice in ("archive", "delete"):
+                migrations.append(_delete(op.table, archive=choice == "archive"))
             narrow.append(op)
         else:
             widen.append(op)
@@ -253,6 +264,18 @@ def _convert(
         "from": describe(before) if before else "",
         "to": describe(after),
         "what": f'convert "{table}.{path}" values to {describe(after)[:60]}',
+    }
+
+
+def _delete(table: str, archive: bool) -> dict[str, Any]:
+    what = f'delete every document of "{table}"'
+    return {
+        "name": _name("delete", table),
+        "table": table,
+        "kind": "delete",
+        "field": "",
+        "archive": archive,
+        "what": what + (" after the backup export (the archive)" if archive else ""),
     }
 
 
