@@ -264,3 +264,38 @@ def test_risks_are_sized_by_the_data(tmp_path: Path) -> None:
     assert len(risks["M104"].samples) == 3
     unchecked = {f.code: f for f in assess(found, old, None)}
     assert unchecked["M201"].documents is None
+
+
+def test_references_into_a_dropped_table_are_counted(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "snapshot"))
+    from convex_schema.migrate.risks import assess
+    from convex_schema.snapshot.reader import Snapshot
+
+    from builders import SnapshotBuilder
+
+    builder = SnapshotBuilder()
+    builder.table("teams")
+    builder.table("users")
+    team = builder.add("teams", {"name": "a"})
+    builder.add("users", {"name": "x", "teamId": team})
+    builder.add("users", {"name": "y", "teamId": None})
+    builder.add("users", {"name": "z"})
+    old = schema(
+        tmp_path,
+        "old",
+        "teams: defineTable({ name: v.string() }), users: defineTable({ name: "
+        'v.string(), teamId: v.optional(v.union(v.id("teams"), v.null())) })',
+    )
+    new = schema(
+        tmp_path,
+        "new",
+        "users: defineTable({ name: v.string(), teamId: "
+        'v.optional(v.union(v.id("teams"), v.null())) })',
+    )
+    with Snapshot(builder.write_zip(tmp_path / "s.zip")) as snapshot:
+        risks = {f.code: f for f in assess(diff_schemas(old, new), old, snapshot)}
+    assert risks["M101"].documents == 1
+    assert risks["M105"].documents == 1
+    assert risks["M105"].table == "users"

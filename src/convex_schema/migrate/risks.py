@@ -18,7 +18,7 @@ from typing import Any
 
 from convex_schema import operations as ops
 from convex_schema.diff import Change
-from convex_schema.model import Schema, Table, Validator
+from convex_schema.model import IdV, ObjectV, Schema, Table, Validator, walk
 from convex_schema.model.semantics import is_subset
 from convex_schema.snapshot.checker import IdTables, compile_check
 from convex_schema.snapshot.profile import ABSENT, DuplicateFinder, lookup
@@ -37,6 +37,7 @@ RISKS = {
         "destructive",
         "a validator is narrowed: some values are no longer allowed",
     ),
+    "M105": ("destructive", "documents of other tables reference a dropped table"),
     "M201": ("might-fail-on-data", "a required field is added to documents without it"),
     "M202": ("might-fail-on-data", "an optional field becomes required"),
     "M203": ("might-fail-on-data", "a uniqueness is asked where duplicates exist"),
@@ -188,6 +189,7 @@ def _risks(
         out.append(
             (Finding("M101", table, f'table "{table}" is dropped'), lambda d: True)
         )
+        out += _references_into(table, old)
         out.append(_code_risk(table, f'table "{table}"'))
     elif isinstance(op, ops.DropField):
         value = _field_value(op.field)
@@ -238,6 +240,41 @@ def _risks(
             )
         )
     return out
+
+
+def _references_into(
+    target: str, old: Schema
+) -> list[tuple[Finding, Predicate | None]]:
+    """A risk per field of another table that holds ids of `target`."""
+    out: list[tuple[Finding, Predicate | None]] = []
+    for table in old.tables:
+        if table.name == target or not isinstance(table.document, ObjectV):
+            continue
+        for path in _id_paths(table.document, target, ""):
+            value = _field_value(path)
+            finding = Finding(
+                "M105",
+                table.name,
+                f'"{table.name}.{path}" references the dropped table "{target}"',
+            )
+            out.append((finding, _holds_value(value)))
+    return out
+
+
+def _holds_value(value: Callable[[dict[str, Any]], Any]) -> Predicate:
+    return lambda document: value(document) not in (ABSENT, None)
+
+
+def _id_paths(obj: ObjectV, target: str, prefix: str) -> list[str]:
+    paths = []
+    for item in obj.fields:
+        path = prefix + item.name
+        if any(isinstance(v, IdV) and v.table == target for v in walk(item.validator)):
+            if isinstance(item.validator, ObjectV):
+                paths += _id_paths(item.validator, target, path + ".")
+            else:
+                paths.append(path)
+    return paths
 
 
 def _validator_risks(
