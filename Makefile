@@ -44,6 +44,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/read.py
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/migrate.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
