@@ -16,6 +16,7 @@ from convex_schema.diff import Change, DiffOptions, diff_schemas
 from convex_schema.diff.sources import load_schema
 from convex_schema.errors import UsageError
 from convex_schema.fsutil import write_atomic
+from convex_schema.migrate.code import Use, scan_project
 from convex_schema.migrate.generate import (
     config_source,
     migrations_source,
@@ -24,7 +25,7 @@ from convex_schema.migrate.generate import (
 )
 from convex_schema.migrate.plan import DROPPED_CHOICES, Plan, make_plan
 from convex_schema.migrate.risks import Finding, assess
-from convex_schema.reader import find_schema
+from convex_schema.reader import find_schema, functions_dir
 from convex_schema.snapshot.profile import parse_unique
 from convex_schema.snapshot.reader import Snapshot
 from convex_schema.store import PlanStore
@@ -100,9 +101,9 @@ def diff(
     wanted = parse_unique(unique or [])
     if data is not None:
         with Snapshot(data) as snapshot:
-            findings = assess(changes, before, snapshot, wanted)
+            findings = assess(changes, before, snapshot, wanted, _code(context))
     else:
-        findings = assess(changes, before, None)
+        findings = assess(changes, before, None, code=_code(context))
     if output_format is DiffFormat.json:
         print_json(
             {
@@ -150,6 +151,8 @@ def _print_findings(findings: list[Finding], checked: bool) -> None:
             size = f"{finding.documents:,} document(s)"
             if finding.samples:
                 size += ", e.g. " + ", ".join(finding.samples[:3])
+        if finding.references:
+            size = ", ".join(finding.references[:3])
         tail = f" ({size})" if size else ""
         stdout.print(
             f"  {finding.code} {finding.kind}: {finding.message}{tail}", markup=False
@@ -263,9 +266,9 @@ def migrate(
     wanted = parse_unique(unique or [])
     if data is not None:
         with Snapshot(data) as snapshot:
-            findings = assess(changes, before, snapshot, wanted)
+            findings = assess(changes, before, snapshot, wanted, _code(context))
     else:
-        findings = assess(changes, before, None)
+        findings = assess(changes, before, None, code=_code(context))
     plan = make_plan(changes, findings, before, data is not None, answers.dropped)
     if out is not None and not dry_run and not confirm_write(answers):
         out = None
@@ -312,6 +315,12 @@ def migrate(
         _print_changes(changes)
         _print_findings(findings, data is not None)
         _print_plan(plan)
+
+
+def _code(context: Context) -> list[Use] | None:
+    """The uses in the project's function files, or None without a project."""
+    folder = functions_dir(context.project)
+    return scan_project(folder) if folder.is_dir() else None
 
 
 def _backfill_pairs(items: list[str]) -> dict[str, str]:

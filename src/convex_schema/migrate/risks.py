@@ -18,6 +18,7 @@ from typing import Any
 
 from convex_schema import operations as ops
 from convex_schema.diff import Change
+from convex_schema.migrate.code import Use, uses_of
 from convex_schema.model import IdV, ObjectV, Schema, Table, Validator, walk
 from convex_schema.model.semantics import is_subset
 from convex_schema.snapshot.checker import IdTables, compile_check
@@ -58,6 +59,7 @@ class Finding:
     message: str
     documents: int | None = None  # None: not checked (no snapshot)
     samples: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # file:line:column
 
     @property
     def kind(self) -> str:
@@ -71,6 +73,7 @@ class Finding:
             "message": self.message,
             "documents": self.documents,
             "samples": self.samples,
+            "references": self.references,
         }
 
 
@@ -97,8 +100,11 @@ def assess(
     old: Schema,
     snapshot: Snapshot | None,
     unique: list[tuple[str, str]] | None = None,
+    code: list[Use] | None = None,
 ) -> list[Finding]:
-    """The risks of `changes` to `old`, sized with `snapshot` when given."""
+    """The risks of `changes` to `old`, sized with `snapshot` when given;
+    with `code` (the uses found in the function files), a change that breaks
+    code lists where, and one that breaks nothing is not reported."""
     findings: list[Finding] = []
     probes: dict[str, list[_Probe]] = {}
     numbers = (
@@ -107,6 +113,9 @@ def assess(
     ids = IdTables(numbers, known=bool(numbers))
     for change in changes:
         for finding, predicate in _risks(change, old, ids):
+            if finding.code == "M301" and code is not None:
+                if not _locate(finding, change, code):
+                    continue
             findings.append(finding)
             if predicate is not None and snapshot is not None:
                 finding.documents = 0
@@ -310,6 +319,26 @@ def _validator_at(document: Validator | None, path: str) -> Validator | None:
         return document
     item = Table("t", document).field_at(path)
     return item.validator if item is not None else None
+
+
+def _locate(finding: Finding, change: Change, code: list[Use]) -> bool:
+    """Put the places that use what `change` removes into the finding."""
+    op = change.operation
+    if isinstance(op, ops.DropTable | ops.RenameTable):
+        found = uses_of(code, "table", op.table)
+    elif isinstance(op, ops.DropField | ops.RenameField):
+        found = uses_of(code, "field", op.table, op.field.split(".")[0])
+    elif isinstance(op, ops.DropIndex):
+        found = uses_of(code, "index", op.table, op.name)
+    else:
+        return True
+    if not found:
+        return False
+    finding.references = [f"{u.span.file}:{u.span.line}:{u.span.column}" for u in found]
+    finding.message = finding.message.split(";")[0] + (
+        f"; {len(found)} place(s) in the functions use it"
+    )
+    return True
 
 
 def _code_risk(table: str, what: str) -> tuple[Finding, Predicate | None]:
