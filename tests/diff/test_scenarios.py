@@ -72,7 +72,8 @@ def _snapshot(data: dict[str, list[Any]], path: Path) -> Path:
                     builder.add(table, text)
             else:
                 builder.add(table, _value_text(document))
-    return builder.write_zip(path)
+    builder.write_zip(path)
+    return path
 
 
 def _run(folder: Path, tmp_path: Path) -> dict[str, Any]:
@@ -102,11 +103,10 @@ def _params() -> list[Any]:
     params = []
     for folder in sorted(p for p in SCENARIOS.iterdir() if p.is_dir()):
         reason = folder / "xfail.txt"
-        marks = (
-            [pytest.mark.xfail(strict=True, reason=reason.read_text().strip())]
-            if reason.exists()
-            else []
-        )
+        marks = []
+        if reason.exists():
+            why = " ".join(reason.read_text().split())
+            marks.append(pytest.mark.xfail(strict=True, reason=why))
         params.append(pytest.param(folder, id=folder.name, marks=marks))
     return params
 
