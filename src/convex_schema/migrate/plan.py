@@ -97,8 +97,22 @@ def make_plan(
     delete) or delete."""
     sizes = _table_sizes(findings)
     widen, narrow, migrations = _split(changes, old, sizes, dropped or {})
+    # Backfills and copies read fields an unset may remove: run them first.
+    migrations.sort(key=lambda m: m["kind"] in ("unset", "delete"))
+    unique = [f for f in findings if f.code == "M203"]
+    for finding in unique:
+        index = _unique_index(finding, old)
+        if index is not None and index not in widen:
+            widen.append(index)
     risky = [f for f in findings if f.kind in ("destructive", "might-fail-on-data")]
-    backup = bool(migrations) or any(f.kind == "destructive" for f in findings)
+    # Unsized risks count, except an unchecked uniqueness: it rewrites nothing
+    # until duplicates are found.
+    touched = [
+        f
+        for f in risky
+        if (f.documents or 0) > 0 or (f.documents is None and f.code != "M203")
+    ]
+    backup = bool(migrations) or bool(touched)
     reason = (
         "documents will be rewritten or removed; the export is the way back"
         if backup
@@ -115,24 +129,37 @@ def make_plan(
                 notes=[reason],
             )
         )
+    widened = _apply_all(old, widen)
     if widen:
         steps.append(_deploy_step("Deploy the widened schema", "widen", widen, old))
     for migration in migrations:
         steps.append(_migration_step(migration, findings))
-    for finding in findings:
-        if finding.code == "M203":
-            steps.append(_unique_step(finding, old))
+    for finding in unique:
+        steps.append(_unique_step(finding, old))
     if narrow:
-        step = _deploy_step("Deploy the final schema", "narrow", narrow, old)
-        step.checks.append(
-            "every migration above reports isDone: `npx convex run --component "
-            "migrations lib:getStatus`"
-        )
+        step = _deploy_step("Deploy the final schema", "narrow", narrow, widened)
+        if migrations:
+            step.checks.append(
+                "every migration above reports isDone: `npx convex run --component "
+                "migrations lib:getStatus`"
+            )
+        staged = [o for o in widen if isinstance(o, ops.AddIndex) and o.index.staged]
+        for op in staged:
+            step.checks.append(
+                f'the staged index "{op.table}.{op.index.name}" has finished '
+                "backfilling (the dashboard or `npx convex deploy --dry-run`)"
+            )
         if risky:
             step.checks.append(
                 "a fresh export validates: `npx convex export --path after.zip && "
                 "convex-schema validate --data after.zip`"
             )
+        narrows_data = any(
+            not isinstance(o, ops.DropTable | ops.DropIndex | ops.AddIndex)
+            for o in narrow
+        )
+        if not narrows_data:
+            step.estimate = "seconds: no table is rescanned"
         steps.append(step)
     unchecked = (
         []
@@ -140,6 +167,25 @@ def make_plan(
         else [f"{f.code} {f.message}" for f in findings if f.code != "M301"]
     )
     return Plan(steps, backup, reason, unchecked)
+
+
+def _apply_all(schema: Schema, operations: list[ops.Operation]) -> Schema:
+    for op in operations:
+        try:
+            schema = ops.apply_to_schema(schema, op)
+        except ops.OperationError:
+            continue
+    return schema
+
+
+def _unique_index(finding: Finding, old: Schema) -> ops.Operation | None:
+    table, path = finding.table, _unique_field(finding.message)
+    existing = old.table(table)
+    if existing is None or any(
+        isinstance(i, Index) and i.fields[:1] == (path,) for i in existing.indexes
+    ):
+        return None
+    return ops.AddIndex(table, Index(f"by_{path.replace('.', '_')}", (path,)))
 
 
 # -- splitting changes into phases ------------------------------------------------
@@ -373,18 +419,12 @@ def _unique_step(finding: Finding, old: Schema) -> Step:
     """Convex has no unique constraint: an index, clean data, a write guard."""
     table, path = finding.table, _unique_field(finding.message)
     index = f"by_{path.replace('.', '_')}"
-    existing = old.table(table)
-    indexed = existing is not None and any(
-        isinstance(i, Index) and i.fields[:1] == (path,) for i in existing.indexes
-    )
     step = Step(
         f'Make "{table}.{path}" unique',
         "migrate",
         documents=finding.documents,
         checks=[f"the duplicates found: {finding.message}"],
     )
-    if not indexed:
-        step.operations.append(ops.AddIndex(table, Index(index, (path,))))
     if finding.documents:
         step.notes.append(
             "resolve the duplicates first, one of: keep the oldest document of each "
@@ -410,16 +450,13 @@ def _documents_for(migration: dict[str, Any], findings: list[Finding]) -> int | 
         "backfill": ("M201", "M202"),
         "unset": ("M102",),
         "convert": ("M103", "M104"),
+        "delete": ("M101",),
     }
     wanted = codes.get(migration["kind"], ())
     path = migration.get("field", "")
     for finding in findings:
         if finding.code in wanted and finding.table == migration["table"]:
-            if (
-                not path
-                or f'.{path}"' in finding.message
-                or f'{path}"' in finding.message
-            ):
+            if finding.path == path:
                 return finding.documents
     return None
 

@@ -60,6 +60,7 @@ class Finding:
     documents: int | None = None  # None: not checked (no snapshot)
     samples: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)  # file:line:column
+    path: str = ""  # the field the risk is about, when it is about one
 
     @property
     def kind(self) -> str:
@@ -123,6 +124,16 @@ def assess(
     if snapshot is not None:
         _scan(snapshot, probes, findings)
         findings += _duplicates(snapshot, unique or [])
+    else:
+        findings += [
+            Finding(
+                "M203",
+                table,
+                f'"{table}.{name}" must become unique: duplicates not checked',
+                path=name,
+            )
+            for table, name in unique or []
+        ]
     return findings
 
 
@@ -204,7 +215,12 @@ def _risks(
         value = _field_value(op.field)
         out.append(
             (
-                Finding("M102", table, f'field "{table}.{op.field}" is dropped'),
+                Finding(
+                    "M102",
+                    table,
+                    f'field "{table}.{op.field}" is dropped',
+                    path=op.field,
+                ),
                 lambda d: value(d) is not ABSENT,
             )
         )
@@ -213,7 +229,12 @@ def _risks(
         value = _field_value(op.field)
         out.append(
             (
-                Finding("M201", table, f'required field "{table}.{op.field}" is added'),
+                Finding(
+                    "M201",
+                    table,
+                    f'required field "{table}.{op.field}" is added',
+                    path=op.field,
+                ),
                 lambda d: value(d) is ABSENT,
             )
         )
@@ -221,7 +242,12 @@ def _risks(
         value = _field_value(op.field)
         out.append(
             (
-                Finding("M202", table, f'"{table}.{op.field}" becomes required'),
+                Finding(
+                    "M202",
+                    table,
+                    f'"{table}.{op.field}" becomes required',
+                    path=op.field,
+                ),
                 lambda d: value(d) is ABSENT,
             )
         )
@@ -299,7 +325,10 @@ def _validator_risks(
     verb = "is narrowed" if code == "M104" else "changes type"
     if not op.field:
         return [
-            (Finding(code, op.table, f"{where} {verb}"), lambda d: not check(_strip(d)))
+            (
+                Finding(code, op.table, f"{where} {verb}"),
+                lambda d: not check(_strip(d)),
+            )
         ]
     value = _field_value(op.field)
 
@@ -307,7 +336,7 @@ def _validator_risks(
         found = value(document)
         return found is not ABSENT and not check(found)
 
-    return [(Finding(code, op.table, f"{where} {verb}"), fails)]
+    return [(Finding(code, op.table, f"{where} {verb}", path=op.field), fails)]
 
 
 def _strip(document: dict[str, Any]) -> dict[str, Any]:
