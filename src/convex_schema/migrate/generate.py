@@ -163,7 +163,12 @@ def _define(
     elif kind == "convert":
         value = _conversion(table, path, old, new, backfills)
         body = f"    return {_patch(top, rest, value)};"
-    else:  # copy, for a rename
+    elif not path:  # copy a whole table, for a table rename
+        body = (
+            "    const { _id, _creationTime, ...fields } = doc;\n"
+            f'    await ctx.db.insert("{migration["to"]}", fields);'
+        )
+    else:  # copy a field, for a field rename
         target = migration["to"]
         body = (
             f"    if (doc.{target} !== undefined) return;\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from convex_schema import operations as ops
@@ -154,6 +154,12 @@ def make_plan(
                 "a fresh export validates: `npx convex export --path after.zip && "
                 "convex-schema validate --data after.zip`"
             )
+        for migration in migrations:
+            if migration["kind"] == "copy" and not migration["field"]:
+                step.notes.append(
+                    "copied documents get new _ids: remap every "
+                    f'v.id("{migration["table"]}") reference while copying'
+                )
         narrows_data = any(
             not isinstance(o, ops.DropTable | ops.DropIndex | ops.AddIndex)
             for o in narrow
@@ -228,8 +234,24 @@ def _split(
             migrations.append(_convert(op.table, op.field, before, op.validator))
             narrow.append(op)
         elif isinstance(op, ops.RenameField):
+            renamed = old.table(op.table)
+            item = renamed.field_at(op.field) if renamed is not None else None
+            assert item is not None
+            parents = op.field.rsplit(".", 1)[0] + "." if "." in op.field else ""
+            new_path = parents + op.new_name
+            widen.append(ops.AddField(op.table, new_path, item.validator, True))
+            if not item.optional:
+                widen.append(ops.SetOptional(op.table, op.field, True))
             migrations.append(_rename(op))
-            widen.append(op)  # carried out by hand: see the migration's notes
+            narrow.append(ops.DropField(op.table, op.field))
+            if not item.optional:
+                narrow.append(ops.SetOptional(op.table, new_path, False))
+        elif isinstance(op, ops.RenameTable):
+            source_table = old.table(op.table)
+            assert source_table is not None
+            widen.append(ops.AddTable(replace(source_table, name=op.new_name)))
+            migrations.append(_copy_table(op))
+            narrow.append(ops.DropTable(op.table))
         elif (
             isinstance(op, ops.AddIndex)
             and sizes.get(op.table, 0) > LARGE_TABLE_DOCUMENTS
@@ -310,6 +332,17 @@ def _convert(
         "from": describe(before) if before else "",
         "to": describe(after),
         "what": f'convert "{table}.{path}" values to {describe(after)[:60]}',
+    }
+
+
+def _copy_table(op: ops.RenameTable) -> dict[str, Any]:
+    return {
+        "name": _name("copy", op.table, "to", op.new_name),
+        "table": op.table,
+        "kind": "copy",
+        "field": "",
+        "to": op.new_name,
+        "what": f'copy every document of "{op.table}" into "{op.new_name}"',
     }
 
 
@@ -451,6 +484,7 @@ def _documents_for(migration: dict[str, Any], findings: list[Finding]) -> int | 
         "unset": ("M102",),
         "convert": ("M103", "M104"),
         "delete": ("M101",),
+        "copy": ("M101", "M102"),
     }
     wanted = codes.get(migration["kind"], ())
     path = migration.get("field", "")

@@ -253,13 +253,33 @@ def _risks(
         )
     elif isinstance(op, ops.ChangeValidator):
         out += _validator_risks(op, old, ids)
-    elif isinstance(op, ops.RenameField | ops.RenameTable):
-        what = (
-            f'"{table}.{op.field}"'
-            if isinstance(op, ops.RenameField)
-            else f'table "{table}"'
+    elif isinstance(op, ops.RenameField):
+        value = _field_value(op.field)
+        out.append(
+            (
+                Finding(
+                    "M102",
+                    table,
+                    f'field "{table}.{op.field}" is dropped (renamed to '
+                    f'"{op.new_name}")',
+                    path=op.field,
+                ),
+                lambda d: value(d) is not ABSENT,
+            )
         )
-        out.append(_code_risk(table, what))
+        out.append(_code_risk(table, f'"{table}.{op.field}"'))
+    elif isinstance(op, ops.RenameTable):
+        out.append(
+            (
+                Finding(
+                    "M101",
+                    table,
+                    f'table "{table}" is dropped (renamed to "{op.new_name}")',
+                ),
+                lambda d: True,
+            )
+        )
+        out.append(_code_risk(table, f'table "{table}"'))
     elif isinstance(op, ops.DropIndex):
         out.append(_code_risk(table, f'index "{table}.{op.name}"'))
     elif isinstance(op, ops.AddIndex) and not op.index.staged and old.table(table):
