@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -55,6 +55,7 @@ class Change:
     classification: list[str]
     reason: str
     rename_candidate: bool = False
+    promotes_staged: bool = False  # a staged index made live: already backfilled
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -300,7 +301,28 @@ def _compare_indexes(
     changes: list[Change] = []
     old = {i.name: i for i in before}
     new = {i.name: i for i in after}
+    promoted = {
+        name
+        for name, index in old.items()
+        if name in new
+        and index.staged
+        and not new[name].staged
+        and _same_index(replace(index, staged=False), new[name])
+    }
+    for name in sorted(promoted):
+        reason = (
+            f'staged index "{table}.{name}" is made live; it has backfilled in the '
+            "background, so the push only enables it"
+        )
+        changes.append(
+            Change(ops.DropIndex(table, name), [SAFE], reason, promotes_staged=True)
+        )
+        changes.append(
+            Change(ops.AddIndex(table, new[name]), [SAFE], reason, promotes_staged=True)
+        )
     for name, index in old.items():
+        if name in promoted:
+            continue
         if name not in new or not _same_index(index, new[name]):
             changes.append(
                 Change(
@@ -311,6 +333,8 @@ def _compare_indexes(
                 )
             )
     for name, index in new.items():
+        if name in promoted:
+            continue
         if name not in old or not _same_index(old[name], index):
             changes.append(_index_added(table, index, new_table=False))
     return changes

@@ -144,10 +144,12 @@ def make_plan(
                 "migrations lib:getStatus`"
             )
         staged = [o for o in widen if isinstance(o, ops.AddIndex) and o.index.staged]
+        if staged:  # the checks below say it; no need for the note too
+            step.notes = [n for n in step.notes if not n.startswith("check on the")]
         for op in staged:
             step.checks.append(
                 f'the staged index "{op.table}.{op.index.name}" has finished '
-                "backfilling (the dashboard or `npx convex deploy --dry-run`)"
+                "backfilling (dashboard, Indexes)"
             )
         if risky:
             step.checks.append(
@@ -164,7 +166,9 @@ def make_plan(
             not isinstance(o, ops.DropTable | ops.DropIndex | ops.AddIndex)
             for o in narrow
         )
-        if not narrows_data:
+        if staged and not narrows_data:
+            step.estimate = "seconds: the staged index has already backfilled"
+        elif not narrows_data:
             step.estimate = "seconds: no table is rescanned"
         steps.append(step)
     unchecked = (
@@ -381,10 +385,25 @@ def _deploy_step(
         f"{ops.to_json(o)['op'].replace('_', ' ')} {_where(o)}"
         for o in _reverse_all(operations, old)
     ] + ["npx convex deploy"]
+    # An index dropped and added in one step is a staged index made live: it
+    # has backfilled already.
+    promoted = {o.index.name for o in operations if isinstance(o, ops.AddIndex)} & {
+        o.name for o in operations if isinstance(o, ops.DropIndex)
+    }
     indexes = [
-        o for o in operations if isinstance(o, ops.AddIndex) and not o.index.staged
+        o
+        for o in operations
+        if isinstance(o, ops.AddIndex)
+        and not o.index.staged
+        and o.index.name not in promoted
     ]
-    if indexes:
+    if promoted and not indexes:
+        step.estimate = "seconds: the staged index has already backfilled"
+        step.notes.append(
+            "check on the dashboard that the staged index has finished backfilling; "
+            "until then the push waits for it"
+        )
+    elif indexes:
         step.estimate = "the push waits until the new indexes have backfilled"
         step.notes.append("queries keep working while indexes build; pushes wait")
     else:

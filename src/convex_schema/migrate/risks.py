@@ -113,6 +113,8 @@ def assess(
     )
     ids = IdTables(numbers, known=bool(numbers))
     for change in changes:
+        if change.promotes_staged:
+            continue  # enabling a backfilled staged index risks nothing
         for finding, predicate in _risks(change, old, ids):
             if finding.code == "M301" and code is not None:
                 if not _locate(finding, change, code):
