@@ -44,3 +44,28 @@ def run_oracle(paths: list[Path]) -> dict[Path, dict[str, object]]:
         path = Path(record["path"])
         results[path if path.is_absolute() else ROOT / path] = record
     return results
+
+
+def run_tsc(folder: Path, include: str) -> subprocess.CompletedProcess[str]:
+    """`tsc --strict --noEmit` over `include` (a glob) under `folder`, with the
+    module resolution Convex projects use."""
+    config = folder / "tsconfig.json"
+    config.write_text(
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "strict": True,
+                    "noEmit": True,
+                    "target": "ES2022",
+                    "module": "ESNext",
+                    "moduleResolution": "Bundler",
+                    "skipLibCheck": True,
+                },
+                "include": [include],
+            }
+        )
+    )
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
+    return subprocess.run(
+        [str(tsc), "-p", str(config)], capture_output=True, text=True, timeout=600
+    )

@@ -3,9 +3,7 @@ widened schema keeps every document the old one accepted."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 from convex_schema.cli.main import run
@@ -13,7 +11,7 @@ from convex_schema.reader import read_schema
 from convex_schema.snapshot.reader import Snapshot
 from convex_schema.snapshot.validate import validate_snapshot
 
-from support import ROOT
+from support import ROOT, run_tsc
 
 BLOG = ROOT / "examples" / "blog"
 WORK = ROOT / "tests" / ".generated" / "migrate"
@@ -88,26 +86,7 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
     shutil.copy(out / "convex.config.ts", project / "convex.config.ts")
     (project / "_generated" / "api.ts").write_text(API_STUB)
     (project / "_generated" / "dataModel.ts").write_text(DATA_MODEL_STUB)
-    config = WORK / "project" / "tsconfig.json"
-    config.write_text(
-        json.dumps(
-            {
-                "compilerOptions": {
-                    "strict": True,
-                    "noEmit": True,
-                    "target": "ES2022",
-                    "module": "ESNext",
-                    "moduleResolution": "Bundler",
-                    "skipLibCheck": True,
-                },
-                "include": ["convex/**/*.ts"],
-            }
-        )
-    )
-    tsc = ROOT / "node_modules" / ".bin" / "tsc"
-    done = subprocess.run(
-        [str(tsc), "-p", str(config)], capture_output=True, text=True, timeout=600
-    )
+    done = run_tsc(WORK / "project", "convex/**/*.ts")
     assert done.returncode == 0, done.stdout[-3000:]
     source = (out / "migrations.ts").read_text()
     assert "export const backfillPostsMinutes" in source

@@ -3,14 +3,12 @@ export JSON) and typechecks with `tsc --strict`."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 
 from convex_schema.reader import read_schema
 from convex_schema.writer.render import render_schema
 
-from support import ROOT, fixture_schemas, run_oracle
+from support import ROOT, fixture_schemas, run_oracle, run_tsc
 
 GENERATED = ROOT / "tests" / ".generated" / "rendered"
 
@@ -35,24 +33,5 @@ def test_rendered_schemas_match_the_package_and_typecheck() -> None:
         record = oracle[ROOT / path]
         assert record.get("export") == schema_json, (path, record.get("error"))
 
-    config = GENERATED / "tsconfig.json"
-    config.write_text(
-        json.dumps(
-            {
-                "compilerOptions": {
-                    "strict": True,
-                    "noEmit": True,
-                    "target": "ES2022",
-                    "module": "ESNext",
-                    "moduleResolution": "Bundler",
-                    "skipLibCheck": True,
-                },
-                "include": ["**/*.ts"],
-            }
-        )
-    )
-    tsc = ROOT / "node_modules" / ".bin" / "tsc"
-    done = subprocess.run(
-        [str(tsc), "-p", str(config)], capture_output=True, text=True, timeout=600
-    )
+    done = run_tsc(GENERATED, "**/*.ts")
     assert done.returncode == 0, done.stdout[-3000:]

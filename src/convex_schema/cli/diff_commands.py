@@ -25,6 +25,7 @@ from convex_schema.migrate.generate import (
 )
 from convex_schema.migrate.plan import DROPPED_CHOICES, Plan, make_plan
 from convex_schema.migrate.risks import Finding, assess
+from convex_schema.model import Schema
 from convex_schema.reader import find_schema, functions_dir
 from convex_schema.snapshot.profile import parse_unique
 from convex_schema.snapshot.reader import Snapshot
@@ -37,6 +38,16 @@ STYLE = {
     "destructive": "bold red",
     "breaking-for-code": "magenta",
 }
+
+
+SnapshotOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="A snapshot to size each risk with (exact counts)."),
+]
+UniqueOption = Annotated[
+    list[str] | None,
+    typer.Option("--unique", help="TABLE.FIELD that must become unique (repeatable)."),
+]
 
 
 class DiffFormat(enum.StrEnum):
@@ -75,18 +86,8 @@ def diff(
         list[str] | None,
         typer.Option("--not-rename", help="Reject a detected rename: OLD=NEW."),
     ] = None,
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            "--data", help="A snapshot to size each risk with (exact counts)."
-        ),
-    ] = None,
-    unique: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--unique", help="TABLE.FIELD that must become unique (repeatable)."
-        ),
-    ] = None,
+    data: SnapshotOption = None,
+    unique: UniqueOption = None,
     output_format: Annotated[
         DiffFormat, typer.Option("--format", help="text or json.")
     ] = DiffFormat.text,
@@ -98,12 +99,7 @@ def diff(
     options = DiffOptions(not no_renames, accept, _pairs(not_rename, "--not-rename"))
     before = load_schema(old, context.project)
     changes = diff_schemas(before, load_schema(new, context.project), options)
-    wanted = parse_unique(unique or [])
-    if data is not None:
-        with Snapshot(data) as snapshot:
-            findings = assess(changes, before, snapshot, wanted, _code(context))
-    else:
-        findings = assess(changes, before, None, code=_code(context))
+    findings = _assess(changes, before, data, unique, context)
     if output_format is DiffFormat.json:
         print_json(
             {
@@ -199,14 +195,8 @@ def migrate(
         str | None,
         typer.Option("--to", help="The schema to reach (default: the project's)."),
     ] = None,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="A snapshot to size each step with."),
-    ] = None,
-    unique: Annotated[
-        list[str] | None,
-        typer.Option("--unique", help="TABLE.FIELD that must become unique."),
-    ] = None,
+    data: SnapshotOption = None,
+    unique: UniqueOption = None,
     backfill: Annotated[
         list[str] | None,
         typer.Option(
@@ -263,12 +253,7 @@ def migrate(
     }
     if rejected:
         changes = diff_schemas(before, after, DiffOptions(reject=rejected))
-    wanted = parse_unique(unique or [])
-    if data is not None:
-        with Snapshot(data) as snapshot:
-            findings = assess(changes, before, snapshot, wanted, _code(context))
-    else:
-        findings = assess(changes, before, None, code=_code(context))
+    findings = _assess(changes, before, data, unique, context)
     plan = make_plan(changes, findings, before, data is not None, answers.dropped)
     if out is not None and not dry_run and not confirm_write(answers):
         out = None
@@ -315,6 +300,21 @@ def migrate(
         _print_changes(changes)
         _print_findings(findings, data is not None)
         _print_plan(plan)
+
+
+def _assess(
+    changes: list[Change],
+    before: Schema,
+    data: Path | None,
+    unique: list[str] | None,
+    context: Context,
+) -> list[Finding]:
+    """The risks of the changes, sized with the snapshot when there is one."""
+    wanted = parse_unique(unique or [])
+    if data is None:
+        return assess(changes, before, None, wanted, _code(context))
+    with Snapshot(data) as snapshot:
+        return assess(changes, before, snapshot, wanted, _code(context))
 
 
 def _code(context: Context) -> list[Use] | None:
