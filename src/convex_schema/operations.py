@@ -225,6 +225,8 @@ def _apply_to_table(table: Table, op: Operation) -> Table:
         if _object_at(table, parents).field(op.new_name) is not None:
             raise OperationError(f'table "{table.name}" already has "{op.new_name}"')
         return _map_fields(table, op.field, lambda f: replace(f, name=op.new_name))
+    if isinstance(op, ChangeValidator) and not op.field:
+        return replace(table, document=op.validator)  # the whole document type
     if isinstance(op, ChangeValidator):
         return _map_fields(
             table, op.field, lambda f: replace(f, validator=op.validator)
@@ -261,6 +263,8 @@ def reverse(op: Operation, before: Schema) -> Operation:
         return RenameField(
             op.table, ".".join([*parents, op.new_name]), op.field.split(".")[-1]
         )
+    if isinstance(op, ChangeValidator) and not op.field:
+        return ChangeValidator(op.table, "", _table(before, op.table).document)
     if isinstance(op, DropField | ChangeValidator | SetOptional):
         _, item = _field(_table(before, op.table), op.field)
         if isinstance(op, DropField):

@@ -152,8 +152,10 @@ def _define(
     access = "doc." + path.replace(".", "?.")
     if kind == "backfill":
         value = _backfill_value(table, path, new, backfills)
+        # Inside an optional object, leave documents without the object alone.
+        guard = f"doc.{top} === undefined || " if rest else ""
         body = (
-            f"    if ({access} !== undefined) return;\n"
+            f"    if ({guard}{access} !== undefined) return;\n"
             f"    return {_patch(top, rest, value)};"
         )
     elif kind == "delete":

@@ -311,7 +311,12 @@ def _backfill(table: str, path: str, validator: Validator | None) -> dict[str, A
         "kind": "backfill",
         "field": path,
         "validator": describe(validator) if validator else "",
-        "what": f'set "{path}" on every document of "{table}" that lacks it',
+        "what": (
+            f'set "{path}" on every document of "{table}" that lacks it'
+            if "." not in path
+            else f'set "{path}" on every document of "{table}" whose '
+            f'"{path.rsplit(".", 1)[0]}" lacks it'
+        ),
     }
 
 
@@ -335,7 +340,11 @@ def _convert(
         "field": path,
         "from": describe(before) if before else "",
         "to": describe(after),
-        "what": f'convert "{table}.{path}" values to {describe(after)[:60]}',
+        "what": (
+            f'convert "{table}.{path}" values to {describe(after)[:60]}'
+            if path
+            else f'convert the documents of "{table}" to {describe(after)[:60]}'
+        ),
     }
 
 

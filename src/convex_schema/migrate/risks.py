@@ -229,6 +229,7 @@ def _risks(
         out.append(_code_risk(table, f'field "{table}.{op.field}"'))
     elif isinstance(op, ops.AddField) and not op.optional:
         value = _field_value(op.field)
+        parent = _field_value(op.field.rsplit(".", 1)[0]) if "." in op.field else None
         out.append(
             (
                 Finding(
@@ -237,7 +238,11 @@ def _risks(
                     f'required field "{table}.{op.field}" is added',
                     path=op.field,
                 ),
-                lambda d: value(d) is ABSENT,
+                # Inside an optional object, only documents that have the object.
+                lambda d: (
+                    value(d) is ABSENT
+                    and (parent is None or parent(d) not in (ABSENT, None))
+                ),
             )
         )
     elif isinstance(op, ops.SetOptional) and not op.optional:
