@@ -104,7 +104,7 @@ CASES = [
         USERS,
         USERS
         + ', posts: defineTable({ title: v.string() }).index("by_title", ["title"])',
-        [("add_table", ["safe"]), ("add_index", ["safe"])],
+        [("add_table", ["safe"])],
     ),
     (
         USERS + ", posts: defineTable({ title: v.string() })",

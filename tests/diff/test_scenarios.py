@@ -125,3 +125,49 @@ def test_scenario(folder: Path, tmp_path: Path) -> None:
     assert got["operations"] == expected["operations"]
     assert got["risks"] == expected["risks"]
     assert got["plan"] == expected["plan"]
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        pytest.param(p, id=p.name)
+        for p in sorted(SCENARIOS.iterdir())
+        if p.is_dir() and (p / "data.json").exists()
+    ],
+)
+def test_every_deploy_of_the_plan_is_accepted(folder: Path, tmp_path: Path) -> None:
+    """Each intermediate schema passes check, and the first deploy (the widened
+    schema) accepts every document the deployed schema accepts, so the push
+    cannot fail on stored documents."""
+    from convex_schema import operations as ops
+    from convex_schema.check import check_schema
+    from convex_schema.diagnostics import Severity
+    from convex_schema.snapshot.validate import validate_snapshot
+
+    old = read_schema(folder / "old.ts").schema
+    new = read_schema(folder / "new.ts").schema
+    changes = diff_schemas(old, new)
+    data = json.loads((folder / "data.json").read_text())
+    snapshot_path = _snapshot(data, tmp_path / "s.zip")
+    with Snapshot(snapshot_path) as snapshot:
+        findings = assess(changes, old, snapshot, [])
+    plan = make_plan(changes, findings, old, data_checked=True)
+
+    def failing(schema: Any) -> set[str]:
+        with Snapshot(snapshot_path) as snapshot:
+            report = validate_snapshot(schema, snapshot, limit=100_000)
+        return {
+            str(d.data["_id"])
+            for d in report.diagnostics
+            if d.code == "D101" and d.data
+        }
+
+    before = failing(old)
+    schema = old
+    for step in plan.steps:
+        for op in step.operations:
+            schema = ops.apply_to_schema(schema, op)
+        errors = [d for d in check_schema(schema) if d.severity is Severity.ERROR]
+        assert errors == [], (step.title, errors)
+        if step.phase == "widen":
+            assert failing(schema) <= before

@@ -102,11 +102,15 @@ def diff_schemas(
             )
     for table in added:
         if table.name not in renamed_new:
+            indexes = ", ".join(i.name for i in table.indexes)
+            with_indexes = f" with its indexes ({indexes})" if indexes else ""
             changes.append(
-                Change(ops.AddTable(table), [SAFE], f'new table "{table.name}"')
+                Change(
+                    ops.AddTable(table),
+                    [SAFE],
+                    f'new table "{table.name}"{with_indexes}',
+                )
             )
-            for index in table.indexes:
-                changes.append(_index_added(table.name, index, new_table=True))
     for table in old.tables:
         same = new.table(table.name)
         if same is not None:
