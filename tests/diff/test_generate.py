@@ -20,10 +20,17 @@ API_STUB = """\
 import type { ComponentApi } from "@convex-dev/migrations/_generated/component.js";
 export declare const components: { migrations: ComponentApi };
 """
+SERVER_STUB = """\
+import type { GenericMutationCtx } from "convex/server";
+import type { DataModel } from "./dataModel.js";
+export type MutationCtx = GenericMutationCtx<DataModel>;
+"""
 DATA_MODEL_STUB = """\
 import type { DataModelFromSchemaDefinition } from "convex/server";
 import schema from "../schema.js";
 export type DataModel = DataModelFromSchemaDefinition<typeof schema>;
+import type { GenericId } from "convex/values";
+export type Id<TableName extends string> = GenericId<TableName>;
 """
 
 
@@ -54,6 +61,7 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
         "--from", str(BLOG), "--to", str(schema_file),
         "--data", str(BLOG / "snapshot.zip"),
         "--backfill", "posts.minutes=expr:Math.ceil(doc.body.length / 1200)",
+        "--unique", "users.email",
         "--out", str(out), "--format", "json",
     ]  # fmt: skip
     assert run(argv) == 0
@@ -64,6 +72,7 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
         "migrations.ts",
         "schema.final.ts",
         "schema.widened.ts",
+        "uniqueness.ts",
     ]
 
     # The widened schema: checks clean, and every document the old schema
@@ -84,6 +93,8 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
     # convex and @convex-dev/migrations packages.
     shutil.copy(out / "migrations.ts", project / "migrations.ts")
     shutil.copy(out / "convex.config.ts", project / "convex.config.ts")
+    shutil.copy(out / "uniqueness.ts", project / "uniqueness.ts")
+    (project / "_generated" / "server.ts").write_text(SERVER_STUB)
     (project / "_generated" / "api.ts").write_text(API_STUB)
     (project / "_generated" / "dataModel.ts").write_text(DATA_MODEL_STUB)
     done = run_tsc(WORK / "project", "convex/**/*.ts")
@@ -92,5 +103,8 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
     assert "export const backfillPostsMinutes" in source
     assert "export const convertPostViewsCount" in source
     assert "export const unsetUsersBio" in source
+    guard = (out / "uniqueness.ts").read_text()
+    assert "export async function assertUniqueUsersEmail(" in guard
+    assert '.withIndex("by_email", (q) => q.eq("email", value))' in guard
     # --out records the plan in the project's state, for status and rollback.
     assert run(["--project", str(schema_file.parent.parent), "migrate", "history"]) == 0

@@ -21,11 +21,13 @@ from convex_schema.migrate.generate import (
     config_source,
     migrations_source,
     parse_backfills,
+    ts_type,
+    uniqueness_source,
     widened_schema,
 )
 from convex_schema.migrate.plan import DROPPED_CHOICES, Plan, make_plan
 from convex_schema.migrate.risks import Finding, assess
-from convex_schema.model import Schema
+from convex_schema.model import Index, Schema
 from convex_schema.reader import find_schema, functions_dir
 from convex_schema.snapshot.profile import parse_unique
 from convex_schema.snapshot.reader import Snapshot
@@ -273,6 +275,9 @@ def migrate(
         config = config_source(target_file.parent)
         if config is not None:
             files["convex.config.ts"] = config
+        guards = uniqueness_source(_guards(unique, after))
+        if guards is not None:
+            files["uniqueness.ts"] = guards
         _write_files(out, files, context.project, dry_run)
     if (record or out is not None) and not dry_run:
         store = PlanStore(context.project)
@@ -315,6 +320,22 @@ def _assess(
         return assess(changes, before, None, wanted, _code(context))
     with Snapshot(data) as snapshot:
         return assess(changes, before, snapshot, wanted, _code(context))
+
+
+def _guards(unique: list[str] | None, after: Schema) -> list[tuple[str, str, str, str]]:
+    """(table, field, index, TypeScript type) for each --unique field."""
+    out = []
+    for table_name, name in parse_unique(unique or []):
+        table = after.table(table_name)
+        item = table.field_at(name) if table is not None else None
+        indexes = [
+            i.name
+            for i in (table.indexes if table is not None else ())
+            if isinstance(i, Index) and i.fields[:1] == (name,)
+        ]
+        index = indexes[0] if indexes else f"by_{name.replace('.', '_')}"
+        out.append((table_name, name, index, ts_type(item.validator if item else None)))
+    return out
 
 
 def _code(context: Context) -> list[Use] | None:
