@@ -299,3 +299,28 @@ def test_references_into_a_dropped_table_are_counted(tmp_path: Path) -> None:
     assert risks["M101"].documents == 1
     assert risks["M105"].documents == 1
     assert risks["M105"].table == "users"
+
+
+def test_a_backfill_that_would_pass_one_mebibyte(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "snapshot"))
+    from convex_schema.migrate.risks import assess
+    from convex_schema.snapshot.reader import Snapshot
+
+    from builders import SnapshotBuilder
+
+    builder = SnapshotBuilder()
+    builder.table("pages")
+    builder.add("pages", {"html": "x" * ((1 << 20) - 75)})  # 5 bytes under the limit
+    builder.add("pages", {"html": "small"})
+    old = schema(tmp_path, "old", "pages: defineTable({ html: v.string() })")
+    new = schema(
+        tmp_path,
+        "new",
+        "pages: defineTable({ html: v.string(), wordCount: v.number() })",
+    )
+    with Snapshot(builder.write_zip(tmp_path / "s.zip")) as snapshot:
+        risks = {f.code: f for f in assess(diff_schemas(old, new), old, snapshot)}
+    assert risks["M201"].documents == 2
+    assert risks["M204"].documents == 1

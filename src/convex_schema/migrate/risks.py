@@ -20,8 +20,10 @@ from convex_schema import operations as ops
 from convex_schema.diff import Change
 from convex_schema.migrate.code import Use, uses_of
 from convex_schema.model import IdV, ObjectV, Schema, Table, Validator, walk
+from convex_schema.model.limits import MAX_DOCUMENT_BYTES
 from convex_schema.model.semantics import is_subset
 from convex_schema.snapshot.checker import IdTables, compile_check
+from convex_schema.snapshot.limits import convex_size
 from convex_schema.snapshot.profile import ABSENT, DuplicateFinder, lookup
 from convex_schema.snapshot.reader import Snapshot
 
@@ -42,6 +44,7 @@ RISKS = {
     "M201": ("might-fail-on-data", "a required field is added to documents without it"),
     "M202": ("might-fail-on-data", "an optional field becomes required"),
     "M203": ("might-fail-on-data", "a uniqueness is asked where duplicates exist"),
+    "M204": ("might-fail-on-data", "a backfill would push documents past 1 MiB"),
     "M301": (
         "breaking-for-code",
         "a table, field or index that functions use goes away",
@@ -154,11 +157,20 @@ def _scan(
             counts[name] = 0
             continue
         table_probes = probes.get(name, [])
+        growth = _growth(findings, name)
+        too_big: Finding | None = None
         count = 0
-        for _, _, document in snapshot.documents(data):
+        for _, raw, document in snapshot.documents(data):
             count += 1
             for probe in table_probes:
                 probe.see(document)
+            # A backfill grows documents: those near 1 MiB may not fit after it.
+            if growth and len(raw) * 9 + growth > MAX_DOCUMENT_BYTES:
+                if convex_size(document) + growth > MAX_DOCUMENT_BYTES:
+                    too_big = too_big or _too_big(name, growth, findings)
+                    too_big.documents = (too_big.documents or 0) + 1
+                    if len(too_big.samples) < SAMPLES:
+                        too_big.samples.append(str(document.get("_id")))
         counts[name] = count
         logger.info(
             "checked %d documents of %s for %d risks", count, name, len(table_probes)
@@ -166,6 +178,28 @@ def _scan(
     for finding in findings:
         if finding.code == "M401":
             finding.documents = counts.get(finding.table, 0)
+
+
+def _growth(findings: list[Finding], table: str) -> int:
+    """Bytes a backfill adds to each document of `table` (a field name and a
+    small value), by Convex's size accounting."""
+    return sum(
+        len(f.path) + 1 + 9
+        for f in findings
+        if f.table == table and f.code in ("M201", "M202")
+    )
+
+
+def _too_big(table: str, growth: int, findings: list[Finding]) -> Finding:
+    finding = Finding(
+        "M204",
+        table,
+        f'documents of "{table}" would pass 1 MiB once the backfill adds about '
+        f"{growth} bytes",
+        documents=0,
+    )
+    findings.append(finding)
+    return finding
 
 
 def _duplicates(snapshot: Snapshot, unique: list[tuple[str, str]]) -> list[Finding]:
