@@ -10,6 +10,9 @@ Each folder under `tests/diff/scenarios/NN_name/` holds:
   (`5` is written `5.0`); `{"$int": 5}` is an int64 (written `5`). A list item
   `{"$repeat": N, "doc": {...}}` adds N copies of `doc` (for large tables);
   without `data.json` the risks are not sized (`documents: null`);
+  `{"$chars": N}` is a string of N characters (for documents near 1 MiB), and a
+  top-level `"$components": {"name": {table: [...]}}` adds component data, and
+  `{"$id": ["teams", 0]}` is the `_id` of the first document of `teams`;
 - `unique.txt` (optional): `table.field` lines, as `--unique` takes them;
 - `expected.json`: `{"operations": [...], "risks": [...], "plan": {...}}`;
 - `xfail.txt` (optional): the reason the planner's output is believed wrong.
@@ -56,24 +59,50 @@ def _value_text(value: Any) -> str:
     if isinstance(value, dict):
         if set(value) == {"$int"}:
             return str(int(value["$int"]))
+        if set(value) == {"$chars"}:
+            return json.dumps("x" * int(value["$chars"]))
         items = (f"{json.dumps(k)}: {_value_text(v)}" for k, v in value.items())
         return "{" + ", ".join(items) + "}"
     raise TypeError(f"not a document value: {value!r}")
 
 
-def _snapshot(data: dict[str, list[Any]], path: Path) -> Path:
-    builder = SnapshotBuilder(seed=1)
-    for table, documents in data.items():
+def _snapshot(data: dict[str, Any], path: Path) -> Path:
+    builder = _builder({k: v for k, v in data.items() if k != "$components"}, seed=1)
+    components = {
+        name: _builder(tables, seed=2 + index)
+        for index, (name, tables) in enumerate(data.get("$components", {}).items())
+    }
+    builder.write_zip(path, components=components)
+    return path
+
+
+def _builder(data: dict[str, list[Any]], seed: int) -> SnapshotBuilder:
+    builder = SnapshotBuilder(seed=seed)
+    ids: dict[str, list[str]] = {}
+    for table in data:
         builder.table(table)
+    for table, documents in data.items():
         for document in documents:
             if "$repeat" in document:
-                text = _value_text(document["doc"])
+                text = _value_text(_resolve_ids(document["doc"], ids))
                 for _ in range(document["$repeat"]):
-                    builder.add(table, text)
+                    ids.setdefault(table, []).append(builder.add(table, text))
             else:
-                builder.add(table, _value_text(document))
-    builder.write_zip(path)
-    return path
+                text = _value_text(_resolve_ids(document, ids))
+                ids.setdefault(table, []).append(builder.add(table, text))
+    return builder
+
+
+def _resolve_ids(value: Any, ids: dict[str, list[str]]) -> Any:
+    """`{"$id": ["teams", 0]}` is the `_id` of the first document of teams."""
+    if isinstance(value, dict):
+        if set(value) == {"$id"}:
+            table, position = value["$id"]
+            return ids[table][position]
+        return {k: _resolve_ids(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_ids(v, ids) for v in value]
+    return value
 
 
 def _run(folder: Path, tmp_path: Path) -> dict[str, Any]:

@@ -1,0 +1,9 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+export default defineSchema({
+  members: defineTable({
+    name: v.string(),
+    teamId: v.optional(v.id("teams")),
+  }),
+});
