@@ -156,6 +156,15 @@ def make_plan(
                 "a fresh export validates: `npx convex export --path after.zip && "
                 "convex-schema validate --data after.zip`"
             )
+        for finding in findings:
+            if finding.code == "M105" and finding.documents != 0:
+                count = (
+                    "some" if finding.documents is None else f"{finding.documents:,}"
+                )
+                step.notes.append(
+                    f"{count} document(s) of {finding.message}: unset that field "
+                    "(a migration) or keep the table; reads of those ids return null"
+                )
         for migration in migrations:
             if migration["kind"] == "copy" and not migration["field"]:
                 step.notes.append(
