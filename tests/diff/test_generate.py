@@ -61,7 +61,7 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
         "--from", str(BLOG), "--to", str(schema_file),
         "--data", str(BLOG / "snapshot.zip"),
         "--backfill", "posts.minutes=expr:Math.ceil(doc.body.length / 1200)",
-        "--unique", "users.email",
+        "--unique", "users.email", "--dedupe", "users.email=suffix-newer",
         "--out", str(out), "--format", "json",
     ]  # fmt: skip
     assert run(argv) == 0
@@ -103,6 +103,7 @@ def test_generated_files_typecheck_and_widen_safely() -> None:
     assert "export const backfillPostsMinutes" in source
     assert "export const convertPostViewsCount" in source
     assert "export const unsetUsersBio" in source
+    assert "export const dedupeUsersEmail" in source
     guard = (out / "uniqueness.ts").read_text()
     assert "export async function assertUniqueUsersEmail(" in guard
     assert '.withIndex("by_email", (q) => q.eq("email", value))' in guard

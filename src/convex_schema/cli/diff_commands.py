@@ -25,7 +25,12 @@ from convex_schema.migrate.generate import (
     uniqueness_source,
     widened_schema,
 )
-from convex_schema.migrate.plan import DROPPED_CHOICES, Plan, make_plan
+from convex_schema.migrate.plan import (
+    DEDUPE_CHOICES,
+    DROPPED_CHOICES,
+    Plan,
+    make_plan,
+)
 from convex_schema.migrate.risks import Finding, assess
 from convex_schema.model import Index, Schema
 from convex_schema.reader import find_schema, functions_dir
@@ -213,6 +218,13 @@ def migrate(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --out: list the files, write none.")
     ] = False,
+    dedupe: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dedupe",
+            help="TABLE.FIELD=delete-newer|suffix-newer: resolve --unique duplicates.",
+        ),
+    ] = None,
     dropped: Annotated[
         list[str] | None,
         typer.Option(
@@ -256,7 +268,16 @@ def migrate(
     if rejected:
         changes = diff_schemas(before, after, DiffOptions(reject=rejected))
     findings = _assess(changes, before, data, unique, context)
-    plan = make_plan(changes, findings, before, data is not None, answers.dropped)
+    for item in dedupe or []:
+        key, _, strategy = item.partition("=")
+        if strategy not in DEDUPE_CHOICES:
+            raise UsageError(
+                f"--dedupe {item!r}: write TABLE.FIELD=delete-newer or suffix-newer"
+            )
+        answers.dedupe[key] = strategy
+    plan = make_plan(
+        changes, findings, before, data is not None, answers.dropped, answers.dedupe
+    )
     if out is not None and not dry_run and not confirm_write(answers):
         out = None
     if out is not None:

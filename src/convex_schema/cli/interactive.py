@@ -31,6 +31,7 @@ class Answers:
     backfill: dict[str, str] = field(default_factory=dict)
     dropped: dict[str, str] = field(default_factory=dict)
     write: bool | None = None
+    dedupe: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Answers:
@@ -45,6 +46,7 @@ class Answers:
             {str(k): str(v) for k, v in data.get("backfill", {}).items()},
             {str(k): str(v) for k, v in data.get("droppedTables", {}).items()},
             data.get("write"),
+            {str(k): str(v) for k, v in data.get("dedupe", {}).items()},
         )
         for table, choice in answers.dropped.items():
             if choice not in DROPPED_CHOICES:

@@ -160,6 +160,21 @@ def _define(
         )
     elif kind == "delete":
         body = "    await ctx.db.delete(doc._id);"
+    elif kind == "dedupe":
+        # The index orders equal values by _creationTime: `first` is the oldest.
+        action = (
+            "    await ctx.db.delete(doc._id);"
+            if migration["strategy"] == "delete-newer"
+            else f"    return {{ {top}: `${{doc.{top}}}#${{doc._id}}` }};"
+        )
+        index = migration["index"]
+        body = (
+            f'    const oldest = await ctx.db\n      .query("{table}")\n'
+            f'      .withIndex("{index}", (q) => q.eq("{path}", {access}))\n'
+            "      .first();\n"
+            "    if (oldest === null || oldest._id === doc._id) return;\n"
+            f"{action}"
+        )
     elif kind == "unset":
         body = f"    return {_patch(top, rest, 'undefined')};"
     elif kind == "convert":

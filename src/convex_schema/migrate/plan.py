@@ -89,17 +89,24 @@ def make_plan(
     old: Schema,
     data_checked: bool,
     dropped: dict[str, str] | None = None,
+    dedupe: dict[str, str] | None = None,
 ) -> Plan:
     """The steps that take the deployment from `old` through `changes`.
 
     `dropped` says what happens to the documents of each dropped table: keep
     (the default: Convex keeps them, unvalidated), archive (export, then
-    delete) or delete."""
+    delete) or delete. `dedupe` says how to resolve the duplicates of each
+    `TABLE.FIELD` asked to be unique: delete-newer or suffix-newer (keep the
+    oldest document of each group as it is)."""
     sizes = _table_sizes(findings)
     widen, narrow, migrations = _split(changes, old, sizes, dropped or {})
     # Backfills and copies read fields an unset may remove: run them first.
-    migrations.sort(key=lambda m: m["kind"] in ("unset", "delete"))
+    migrations.sort(key=lambda m: m["kind"] in ("unset", "delete", "dedupe"))
     unique = [f for f in findings if f.code == "M203"]
+    for finding in unique:
+        strategy = (dedupe or {}).get(f"{finding.table}.{finding.path}")
+        if strategy is not None and finding.documents != 0:
+            migrations.append(_dedupe(finding.table, finding.path, strategy))
     for finding in unique:
         index = _unique_index(finding, old)
         if index is not None and index not in widen:
@@ -357,6 +364,26 @@ def _convert(
     }
 
 
+DEDUPE_CHOICES = ("delete-newer", "suffix-newer")
+
+
+def _dedupe(table: str, path: str, strategy: str) -> dict[str, Any]:
+    what = (
+        "delete every document but the oldest of each group"
+        if strategy == "delete-newer"
+        else f'add the _id as a suffix to "{path}" on every document but the oldest'
+    )
+    return {
+        "name": _name("dedupe", table, path),
+        "table": table,
+        "kind": "dedupe",
+        "field": path,
+        "strategy": strategy,
+        "index": f"by_{path.replace('.', '_')}",
+        "what": f'resolve duplicate "{table}.{path}" values: {what}',
+    }
+
+
 def _copy_table(op: ops.RenameTable) -> dict[str, Any]:
     return {
         "name": _name("copy", op.table, "to", op.new_name),
@@ -522,6 +549,7 @@ def _documents_for(migration: dict[str, Any], findings: list[Finding]) -> int | 
         "convert": ("M103", "M104"),
         "delete": ("M101",),
         "copy": ("M101", "M102"),
+        "dedupe": ("M203",),
     }
     wanted = codes.get(migration["kind"], ())
     path = migration.get("field", "")

@@ -224,6 +224,7 @@ def _duplicates(snapshot: Snapshot, unique: list[tuple[str, str]]) -> list[Findi
                     f"{groups['duplicateDocuments']} documents",
                     groups["duplicateDocuments"],
                     ids[: SAMPLES * 2],
+                    path=name,
                 )
             )
     return findings
