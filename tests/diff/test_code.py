@@ -43,3 +43,21 @@ def test_breaking_changes_point_at_the_code(tmp_path: Path) -> None:
     assert breaking[0].references == ["examples/blog/convex/posts.ts:24:18"] or (
         breaking[0].references[0].endswith("posts.ts:24:18")
     )
+
+
+def test_a_field_read_through_a_document_counts_as_a_use(tmp_path: Path) -> None:
+    functions = tmp_path / "convex"
+    functions.mkdir()
+    (functions / "notes.ts").write_text(
+        'import { query } from "./_generated/server";\n'
+        "export const titles = query({\n"
+        "  args: {},\n"
+        "  handler: async (ctx) => {\n"
+        '    const notes = await ctx.db.query("notes").take(10);\n'
+        "    return notes.map((note) => note.title);\n"
+        "  },\n"
+        "});\n"
+    )
+    uses = scan_project(functions)
+    (read,) = uses_of(uses, "field", "notes", "title")
+    assert (read.kind, read.span.line) == ("property", 6)

@@ -5,7 +5,9 @@ migration what breaks: `ctx.db.query("t")`, `db.insert("t", {...})`,
 `db.get/patch/replace/delete("t", ...)` name tables; `.withIndex("name", q =>
 q.eq("field", ...))` names an index and its fields, on the table of the
 query it follows; `q.field("f")` in `.filter(...)` and the keys of objects
-written with insert/patch/replace name fields. Each use keeps its place.
+written with insert/patch/replace name fields, and so does any `x.field`
+property read (whatever `x` is: a conservative match, since a read through
+`doc.field` names no table). Each use keeps its place.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ def _walk(file: SourceFile, node: Node) -> Iterator[Use]:
         current = stack.pop()
         if current.type == "call_expression":
             yield from _call(file, current)
+        elif current.type == "member_expression":
+            # `doc.title`: a read of a field, on whatever table `doc` is from.
+            prop = current.child_by_field_name("property")
+            if prop is not None and prop.type == "property_identifier":
+                yield Use("property", None, file.text(prop), file.span(prop))
         stack.extend(reversed(current.named_children))
 
 
@@ -163,10 +170,12 @@ def uses_of(
     table could not be told counts for every table)."""
     out = []
     for use in uses:
-        if use.kind != kind:
+        if use.kind != kind and not (kind == "field" and use.kind == "property"):
             continue
         if kind == "table" and use.name == table:
             out.append(use)
         elif kind != "table" and use.name == name and use.table in (table, None):
+            out.append(use)
+        elif kind == "field" and use.kind == "property" and use.name == name:
             out.append(use)
     return out
