@@ -25,8 +25,9 @@ from convex_schema.model import (
     UnionV,
     Validator,
 )
-from convex_schema.reader.builtins import as_validator, packages
+from convex_schema.reader.builtins import as_validator
 from convex_schema.reader.evaluate import EvalError, Evaluator, Module
+from convex_schema.reader.packages import packages
 from convex_schema.reader.project import find_schema, functions_dir
 from convex_schema.reader.values import SchemaValue, TableBuilder, Unknown, type_name
 
