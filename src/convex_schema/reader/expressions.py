@@ -221,20 +221,22 @@ def _spread_into(ev: Evaluator, result: JSObject, item: Node, scope: Scope) -> N
 
 
 def _array(ev: Evaluator, node: Node, scope: Scope) -> Any:
+    return _elements(ev, node.named_children, scope)
+
+
+def _elements(ev: Evaluator, children: list[Node], scope: Scope) -> list[Any]:
+    """Array elements or call arguments, with `...spread` arrays flattened."""
     items: list[Any] = []
-    for child in node.named_children:
+    for child in children:
         if child.type == "spread_element":
             value = ev.evaluate(child.named_children[0], scope)
             if isinstance(value, list):
                 items.extend(value)
+            elif isinstance(value, Unknown):
+                items.append(value)
             else:
-                items.append(
-                    value
-                    if isinstance(value, Unknown)
-                    else Unknown(
-                        "a spread that is not an array", scope.module.file.span(child)
-                    )
-                )
+                span = scope.module.file.span(child)
+                items.append(Unknown("a spread that is not an array", span))
         elif child.type != "comment":
             items.append(ev.evaluate(child, scope))
     return items
@@ -285,21 +287,7 @@ def _call(ev: Evaluator, node: Node, scope: Scope) -> Any:
     if arguments is not None:
         if arguments.type == "template_string":
             return Unknown("a tagged template", file.span(node))
-        for child in arguments.named_children:
-            if child.type == "spread_element":
-                value = ev.evaluate(child.named_children[0], scope)
-                if isinstance(value, list):
-                    args.extend(value)
-                else:
-                    args.append(
-                        value
-                        if isinstance(value, Unknown)
-                        else Unknown(
-                            "a spread argument that is not an array", file.span(child)
-                        )
-                    )
-            elif child.type != "comment":
-                args.append(ev.evaluate(child, scope))
+        args = _elements(ev, arguments.named_children, scope)
     callee = ev.evaluate(function_node, scope)
     return ev.call(callee, args, call_span(file, node))
 
