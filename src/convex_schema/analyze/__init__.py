@@ -1,0 +1,166 @@
+"""`analyze`: a review of a Convex project's schema and functions together.
+
+`analyze_project` reads the schema (when there is one) and every function
+file, runs each registered rule (`rules/`, one module each), the schema's own
+`check` rules, and the index advisor, drops what configuration or inline
+comments silence, and scores what is left.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from convex_schema.analyze import rules as _rules  # noqa: F401  (registers the rules)
+from convex_schema.analyze.advisor import Suggestion, advise
+from convex_schema.analyze.config import Config, load_config
+from convex_schema.analyze.functions import Project, read_project
+from convex_schema.analyze.registry import RULES, Category, Options, Rule, Subject
+from convex_schema.analyze.score import Score, health_score
+from convex_schema.analyze.suppress import Suppressions, read_suppressions
+from convex_schema.check import check_schema
+from convex_schema.diagnostics import Diagnostic, Severity
+from convex_schema.model import Schema
+from convex_schema.reader import read_schema
+from convex_schema.reader.project import functions_dir
+from convex_schema.reader.syntax import parse
+
+__all__ = ["RULES", "Analysis", "Rule", "analyze_project"]
+
+
+@dataclass
+class Analysis:
+    root: Path
+    project: Project
+    schema: Schema | None
+    schema_file: str | None
+    findings: list[Diagnostic]
+    suggestions: list[Suggestion]
+    score: Score
+    suppressed: int = 0
+    config: Config = field(default_factory=Config)
+
+
+def analyze_project(
+    root: Path,
+    schema_path: Path | None = None,
+    config: Config | None = None,
+    data: object = None,
+) -> Analysis:
+    """Analyze the Convex project at `root` (the folder holding `convex/`).
+
+    Paths in findings are relative to `root`."""
+    config = config if config is not None else load_config(root)
+    folder = functions_dir(root)
+    project = read_project(root, folder)
+    if config.ignore:
+        _ignore(project, config.ignore)
+    schema: Schema | None = None
+    schema_file: str | None = None
+    findings: list[Diagnostic] = []
+    path = schema_path or folder / "schema.ts"
+    if path.is_file():
+        result = read_schema(path, root=root)
+        schema = result.schema
+        schema_file = _relative(path, root)
+        findings += list(result.diagnostics) + check_schema(schema)
+    for message, span in project.errors:
+        findings.append(
+            Diagnostic(
+                "A001",
+                Severity.ERROR,
+                message,
+                span,
+                "fix the syntax; the analyzer read what it could of this file",
+            )
+        )
+    checks = list(config.access_checks)
+    subject = Subject(root, project, schema, schema_file, Options(tuple(checks), data))
+    for rule in RULES:
+        if rule.code in config.disable:
+            continue
+        for finding in rule.check(subject, rule):
+            level = config.severity.get(finding.code)
+            findings.append(replace(finding, severity=level) if level else finding)
+    findings = [f for f in findings if f.code not in config.disable]
+    kept, suppressed = _unsuppressed(root, project, schema_file, findings)
+    kept = _unique(kept)
+    categories = {r.code: r.category for r in RULES}
+    return Analysis(
+        root=root,
+        project=project,
+        schema=schema,
+        schema_file=schema_file,
+        findings=kept,
+        suggestions=advise(project, schema),
+        score=health_score(kept, categories),
+        suppressed=suppressed,
+        config=config,
+    )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _ignore(project: Project, patterns: tuple[str, ...]) -> None:
+    def ignored(file: str) -> bool:
+        return any(fnmatch.fnmatch(file, p) for p in patterns)
+
+    project.files = {k: v for k, v in project.files.items() if not ignored(k)}
+    project.functions = [f for f in project.functions if not ignored(f.file)]
+    project.helpers = {k: v for k, v in project.helpers.items() if not ignored(k[0])}
+
+
+def _unsuppressed(
+    root: Path, project: Project, schema_file: str | None, findings: list[Diagnostic]
+) -> tuple[list[Diagnostic], int]:
+    eslint = {r.eslint: r.code for r in RULES if r.eslint}
+    cache: dict[str, Suppressions] = {}
+
+    def suppressions(file: str) -> Suppressions:
+        if file not in cache:
+            facts = project.files.get(file)
+            if facts is not None:
+                tree = facts.file.tree
+            else:
+                path = root / file
+                tree = parse(path.read_bytes()) if path.is_file() else parse(b"")
+            cache[file] = read_suppressions(tree, eslint)
+        return cache[file]
+
+    kept = []
+    for finding in findings:
+        span = finding.span
+        if span is not None and suppressions(span.file).silences(
+            finding.code, span.line
+        ):
+            continue
+        kept.append(finding)
+    return kept, len(findings) - len(kept)
+
+
+def _unique(findings: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, object, str]] = set()
+    out = []
+    for finding in findings:
+        key = (finding.code, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return sorted(out, key=_position)
+
+
+def _position(finding: Diagnostic) -> tuple[str, int, int, str]:
+    span = finding.span
+    if span is None:
+        return ("", 0, 0, finding.code)
+    return (span.file, span.line, span.column, finding.code)
+
+
+def categories() -> dict[str, Category]:
+    return {r.code: r.category for r in RULES}

@@ -1,0 +1,168 @@
+"""What several rules share: index lookups, range checks and the rewrite of a
+`.filter` into a `withIndex`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from convex_schema.analyze.functions import Comparison, QueryChain
+from convex_schema.analyze.registry import Subject
+from convex_schema.model import Index, Schema, Table
+
+# Every table has these two, without declaring them.
+BUILTIN_INDEXES = {"by_creation_time": ("_creationTime",), "by_id": ("_id",)}
+
+
+def table_of(subject: Subject, chain: QueryChain) -> Table | None:
+    if subject.schema is None or chain.table is None:
+        return None
+    return subject.schema.table(chain.table)
+
+
+def index_fields(table: Table, name: str) -> tuple[str, ...] | None:
+    """The fields of a database index by name, `_creationTime` included last
+    (the backend appends it to every index)."""
+    if name in BUILTIN_INDEXES:
+        return BUILTIN_INDEXES[name]
+    index = table.index(name)
+    if not isinstance(index, Index):
+        return None
+    return (*index.fields, "_creationTime")
+
+
+def range_problem(fields: tuple[str, ...], steps: list[Comparison]) -> str | None:
+    """Why a `withIndex` range is not one the index can serve, or None.
+
+    A range is `eq`s on the index's fields in order from the first, then at
+    most one lower bound (`gt`/`gte`) and one upper bound (`lt`/`lte`) on the
+    next field."""
+    position = 0
+    bounded: str | None = None
+    lower = upper = False
+    for step in steps:
+        if step.op == "eq":
+            if bounded is not None:
+                return f'q.eq("{step.field}") comes after a range on "{bounded}"'
+            if position >= len(fields):
+                return f'"{step.field}" is past the end of the index'
+            if fields[position] != step.field:
+                return (
+                    f'q.eq("{step.field}") where the index expects '
+                    f'"{fields[position]}" next'
+                )
+            position += 1
+            continue
+        if bounded is None:
+            if position >= len(fields) or fields[position] != step.field:
+                expected = fields[position] if position < len(fields) else "nothing"
+                return (
+                    f'q.{step.op}("{step.field}") where the index expects '
+                    f'"{expected}" next'
+                )
+            bounded = step.field
+        elif step.field != bounded:
+            return f'a second range field "{step.field}" after "{bounded}"'
+        is_lower = step.op in ("gt", "gte")
+        if (is_lower and lower) or (not is_lower and upper):
+            return f'two {"lower" if is_lower else "upper"} bounds on "{step.field}"'
+        lower = lower or is_lower
+        upper = upper or not is_lower
+    return None
+
+
+def index_name(fields: list[str] | tuple[str, ...]) -> str:
+    """The Convex way: `["a", "b.c"]` → `by_a_and_b_c`."""
+    return "by_" + "_and_".join(re.sub(r"\W", "_", f) for f in fields)
+
+
+@dataclass(frozen=True)
+class Cover:
+    index: str
+    fields: tuple[str, ...]  # the index fields the equalities fill, in order
+    rest: tuple[Comparison, ...]  # what stays in `.filter`
+
+
+def best_cover(table: Table, comparisons: list[Comparison]) -> Cover | None:
+    """The existing index whose leading fields the filter's equalities fill
+    best (at least the first one), or None."""
+    equal = {c.field: c for c in comparisons if c.op == "eq"}
+    best: Cover | None = None
+    for index in table.db_indexes(staged=False):
+        used: list[str] = []
+        for name in index.fields:
+            if name not in equal:
+                break
+            used.append(name)
+        if not used:
+            continue
+        if best is None or len(used) > len(best.fields):
+            rest = tuple(c for c in comparisons if c.field not in used)
+            best = Cover(index.name, tuple(used), rest)
+    return best
+
+
+def rewrite_filter(
+    source: bytes, chain: QueryChain, cover: Cover
+) -> list[dict[str, object]]:
+    """Text edits that turn `db.query("t")….filter(eqs)` into
+    `db.query("t").withIndex("by_…", (q) => q.eq(…))`, keeping any comparison
+    the index does not cover in a smaller `.filter`."""
+    assert chain.filter_span is not None
+    by_field = {c.field: c for c in chain.filter_comparisons}
+    steps = "".join(f'.eq("{f}", {by_field[f].value})' for f in cover.fields)
+    insert = f'.withIndex("{cover.index}", (q) => q{steps})'
+    start = chain.filter_span.start
+    # Take the `.` before `filter` and the line break or spaces before it.
+    cut = start - 1
+    while cut > 0 and source[cut - 1 : cut] in (b" ", b"\n", b"\t", b"\r"):
+        cut -= 1
+    edits: list[dict[str, object]] = [
+        {
+            "file": chain.span.file,
+            "start": chain.query_span.end,
+            "end": chain.query_span.end,
+            "text": insert,
+        },
+    ]
+    if cover.rest:
+        remaining = [f'q.eq(q.field("{c.field}"), {c.value})' for c in cover.rest]
+        predicate = (
+            remaining[0] if len(remaining) == 1 else f"q.and({', '.join(remaining)})"
+        )
+        edits.append(
+            {
+                "file": chain.span.file,
+                "start": cut,
+                "end": chain.filter_span.end,
+                "text": source[cut:start].decode() + f"filter((q) => {predicate})",
+            }
+        )
+    else:
+        edits.append(
+            {
+                "file": chain.span.file,
+                "start": cut,
+                "end": chain.filter_span.end,
+                "text": "",
+            }
+        )
+    return edits
+
+
+def is_rewritable(chain: QueryChain) -> bool:
+    """A single simple `.filter` of `eq`s, no `withIndex` yet, values that do
+    not read the predicate's own argument."""
+    if chain.index is not None or chain.search_index is not None:
+        return False
+    if (
+        len(chain.filters) != 1
+        or not chain.filter_simple
+        or not chain.filter_comparisons
+    ):
+        return False
+    return all(not re.search(r"\bq\.", c.value) for c in chain.filter_comparisons)
+
+
+def schema_has_table(schema: Schema | None, name: str) -> bool:
+    return schema is not None and schema.table(name) is not None

@@ -1,0 +1,887 @@
+"""What the functions of a Convex project do, read with tree-sitter.
+
+For every file under the functions folder (`convex/` unless `convex.json`
+says otherwise) this finds each registered function — `export const list =
+query({...})` and its internal, mutation, action and http forms, the old
+bare-handler form, and functions made with builders such as convex-helpers'
+`customQuery(query, ...)` — and records what its handler does with the
+database and the runtime: every `db.query("t")` chain (its `withIndex` range,
+`.filter` comparisons, `.order` and the call that ends it), the `db.get /
+insert / patch / replace / delete` calls, `ctx.auth`, `ctx.scheduler`,
+`ctx.run*`, awaits inside loops, `Date.now()` and `process.env`.
+
+Handlers often call helpers (`getUser(ctx)`, `listVisible(ctx, ...)`) defined
+in the same file or imported from another file of the project. A helper's
+facts are read once and counted for every function that calls it, to a depth
+of `HELPER_DEPTH`, so a query built in `convex/model/messages.ts` belongs to
+each public function that uses it. Facts keep their own place, so a finding
+about a helper's query points at the helper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tree_sitter import Node
+
+from convex_schema.model import Span
+from convex_schema.reader.syntax import SourceFile, string_value, unwrap
+
+HELPER_DEPTH = 3
+
+# Registration functions from `_generated/server` and what they register.
+REGISTRARS = {
+    "query": ("query", True),
+    "mutation": ("mutation", True),
+    "action": ("action", True),
+    "internalQuery": ("query", False),
+    "internalMutation": ("mutation", False),
+    "internalAction": ("action", False),
+    "httpAction": ("httpAction", True),
+}
+# Builders that wrap a registrar: `customQuery(query, mods)` is a new
+# registrar of the same kind (convex-helpers and its zod variants).
+BUILDERS = re.compile(r"^(z?[cC]ustom(Query|Mutation|Action)|zCustom\w+|zid\w*)$")
+TERMINALS = {"collect", "take", "first", "unique", "paginate"}
+RANGE_OPS = {"eq", "gt", "gte", "lt", "lte"}
+FILTER_OPS = {"eq", "neq", "gt", "gte", "lt", "lte"}
+DB_METHODS = {"get", "insert", "patch", "replace", "delete", "query", "normalizeId"}
+LOOPS = {"for_statement", "for_in_statement", "while_statement", "do_statement"}
+FUNCTION_NODES = {
+    "arrow_function",
+    "function_expression",
+    "function_declaration",
+    "generator_function_declaration",
+    "method_definition",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One `q.op(q.field("f"), value)` of a `.filter`, or a range step of a
+    `withIndex` (`q.eq("f", value)`)."""
+
+    op: str
+    field: str
+    value: str  # the other operand's source text
+    span: Span
+
+
+@dataclass
+class QueryChain:
+    """`db.query("t")` and the calls chained on it."""
+
+    table: str | None
+    span: Span  # the whole chain, as written
+    query_span: Span  # `db.query("t")`
+    index: str | None = None
+    index_span: Span | None = None
+    index_range: list[Comparison] = field(default_factory=list)
+    search_index: str | None = None
+    filters: list[Span] = field(default_factory=list)  # each `.filter(...)` call
+    filter_span: Span | None = None  # from `.filter` to its closing paren
+    filter_comparisons: list[Comparison] = field(default_factory=list)
+    filter_simple: bool = False  # only `eq`s joined by `and` (rewritable)
+    order: str | None = None
+    terminal: str | None = None  # collect, take, first, unique, paginate, iterate
+    terminal_span: Span | None = None
+    in_loop: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call of interest: `db.get`, `ctx.runQuery`, `ctx.scheduler.runAfter`."""
+
+    kind: str  # db | run | schedule | auth | date_now | process_env
+    name: str  # get, insert, runQuery, runAfter, getUserIdentity, ...
+    span: Span
+    table: str | None = None  # explicit table argument of a db call
+    explicit_table: bool = False
+    target: str | None = None  # `internal.messages.send`, `api.x.y`
+    in_loop: bool = False
+
+
+@dataclass
+class Body:
+    """What one handler or helper does."""
+
+    queries: list[QueryChain] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    loop_awaits: list[Span] = field(default_factory=list)
+    helpers: list[tuple[str, str]] = field(default_factory=list)  # (file, name)
+    helper_names: list[str] = field(default_factory=list)  # every called name
+
+
+@dataclass
+class Function:
+    """A registered Convex function."""
+
+    name: str  # `messages:list`, the way Convex names it
+    file: str  # relative to the project root
+    export: str
+    kind: str  # query, mutation, action, httpAction
+    public: bool
+    span: Span  # the registration call
+    name_span: Span
+    old_syntax: bool = False
+    has_args: bool = False
+    args: dict[str, str] = field(default_factory=dict)  # name -> validator text
+    args_span: Span | None = None
+    args_used: bool = True
+    has_returns: bool = False
+    builder: str | None = None  # the custom builder it was made with
+    builder_checks_auth: bool = False
+    body: Body = field(default_factory=Body)
+    reach: Body = field(default_factory=Body)  # body + the helpers it calls
+    top_level_calls: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourceFacts:
+    """A file's own facts, beside its functions."""
+
+    path: Path
+    relative: str
+    file: SourceFile
+    use_node: bool = False
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    process_env: list[Span] = field(default_factory=list)
+    crons: list[tuple[str, Span]] = field(default_factory=list)  # schedule, span
+
+
+@dataclass
+class Project:
+    root: Path
+    functions_dir: Path
+    files: dict[str, SourceFacts] = field(default_factory=dict)
+    functions: list[Function] = field(default_factory=list)
+    helpers: dict[tuple[str, str], Body] = field(default_factory=dict)
+    errors: list[tuple[str, Span]] = field(default_factory=list)
+
+    def queries(self) -> Iterator[tuple[Function | None, QueryChain]]:
+        """Every query chain once, with one function that runs it (or None
+        for a helper no function calls)."""
+        seen: set[tuple[str, int]] = set()
+        for function in self.functions:
+            for chain in function.reach.queries:
+                key = (chain.span.file, chain.span.start)
+                if key not in seen:
+                    seen.add(key)
+                    yield function, chain
+        for body in self.helpers.values():
+            for chain in body.queries:
+                key = (chain.span.file, chain.span.start)
+                if key not in seen:
+                    seen.add(key)
+                    yield None, chain
+
+    def users_of(self, chain: QueryChain) -> list[Function]:
+        key = (chain.span.file, chain.span.start)
+        return [
+            f
+            for f in self.functions
+            if any((c.span.file, c.span.start) == key for c in f.reach.queries)
+        ]
+
+
+def function_files(functions_dir: Path) -> list[Path]:
+    """The TypeScript and JavaScript files Convex would bundle."""
+    out = []
+    for path in sorted(functions_dir.rglob("*")):
+        if path.suffix not in (".ts", ".tsx", ".js", ".mjs") or path.name.endswith(
+            ".d.ts"
+        ):
+            continue
+        relative = path.relative_to(functions_dir).parts
+        if relative[0] in ("_generated", "node_modules") or any(
+            part.startswith(".") for part in relative
+        ):
+            continue
+        if path.is_file():
+            out.append(path)
+    return out
+
+
+def read_project(root: Path, functions_dir: Path) -> Project:
+    """Every file's facts, every function, helpers resolved across files."""
+    project = Project(root=root, functions_dir=functions_dir)
+    for path in function_files(functions_dir):
+        relative = _relative(path, root)
+        file = SourceFile(str(path), path.read_bytes(), relative)
+        facts = SourceFacts(path, relative, file)
+        project.files[relative] = facts
+        if file.tree.root_node.has_error:
+            first = _first_error(file.tree.root_node)
+            project.errors.append(
+                ("this file does not parse as TypeScript", file.span(first))
+            )
+    builders = _builders(project)
+    for facts in project.files.values():
+        _read_file(project, facts, builders)
+    for function in project.functions:
+        function.reach = _reach(project, function.body, HELPER_DEPTH, set())
+    return project
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _first_error(node: Node) -> Node:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "ERROR" or current.is_missing:
+            return current
+        stack.extend(reversed(current.children))
+    return node
+
+
+# --- files -----------------------------------------------------------------
+
+
+def _top_level(root: Node) -> Iterator[tuple[str, Node, Node, bool]]:
+    """(name, value, statement, exported) for each top-level declaration."""
+    for statement in root.named_children:
+        exported = statement.type == "export_statement"
+        inner = statement
+        if exported:
+            declaration = statement.child_by_field_name("declaration")
+            if declaration is None:
+                continue
+            inner = declaration
+        if inner.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in inner.named_children:
+                if declarator.type != "variable_declarator":
+                    continue
+                name = declarator.child_by_field_name("name")
+                value = declarator.child_by_field_name("value")
+                if name is not None and value is not None and name.type == "identifier":
+                    yield _text(name), unwrap(value), statement, exported
+        elif inner.type in ("function_declaration", "generator_function_declaration"):
+            name = inner.child_by_field_name("name")
+            if name is not None:
+                yield _text(name), inner, statement, exported
+
+
+def _text(node: Node) -> str:
+    return node.text.decode("utf-8", "replace") if node.text else ""
+
+
+def _builders(project: Project) -> dict[str, tuple[str, bool, bool]]:
+    """Names bound to custom builders anywhere in the project:
+    name -> (kind, public, checks auth)."""
+    out: dict[str, tuple[str, bool, bool]] = {}
+    for facts in project.files.values():
+        for name, value, _, _ in _top_level(facts.file.tree.root_node):
+            if value.type != "call_expression":
+                continue
+            callee = _callee_name(value)
+            args = _arguments(value)
+            if callee is None or not BUILDERS.match(callee) or not args:
+                continue
+            base = _text(unwrap(args[0]))
+            if base in REGISTRARS:
+                kind, public = REGISTRARS[base]
+                checks = any(
+                    "auth" in _text(a) or _calls_access_helper(_text(a))
+                    for a in args[1:]
+                )
+                out[name] = (kind, public, checks)
+    return out
+
+
+ACCESS_HELPER = re.compile(
+    r"\b(getAuthUserId|getUserIdentity|requireUser|requireAuth\w*|"
+    r"(ensure|assert|check|verify|require|get)(Current|Auth|Authenticated|Logged)?"
+    r"(User|Viewer|Identity|Admin|Member|Access|Permission|Role|Owner|Auth)\w*)\s*\("
+)
+
+
+def _calls_access_helper(text: str) -> bool:
+    return bool(ACCESS_HELPER.search(text))
+
+
+def _callee_name(call: Node) -> str | None:
+    function = call.child_by_field_name("function")
+    if function is None:
+        return None
+    function = unwrap(function)
+    if function.type == "identifier":
+        return _text(function)
+    return None
+
+
+def _arguments(call: Node) -> list[Node]:
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None:
+        return []
+    return [c for c in arguments.named_children if c.type != "comment"]
+
+
+def _read_file(
+    project: Project, facts: SourceFacts, builders: dict[str, tuple[str, bool, bool]]
+) -> None:
+    file = facts.file
+    root = file.tree.root_node
+    for statement in root.named_children:
+        if statement.type == "expression_statement":
+            expression = (
+                statement.named_children[0] if statement.named_children else None
+            )
+            if (
+                expression is not None
+                and expression.type == "string"
+                and string_value(file, expression) == "use node"
+            ):
+                facts.use_node = True
+        elif statement.type == "import_statement":
+            _read_import(facts, statement)
+    _scan_file_wide(facts)
+    module = _module_name(facts.relative, project)
+    for name, value, _statement, exported in _top_level(root):
+        if value.type == "call_expression":
+            callee = _callee_name(value)
+            registrar: tuple[str, bool] | None = None
+            builder = None
+            checks = False
+            if callee in REGISTRARS:
+                registrar = REGISTRARS[callee]
+            elif callee in builders:
+                kind, public, checks = builders[callee]
+                registrar = (kind, public)
+                builder = callee
+            if registrar is not None and exported:
+                project.functions.append(
+                    _read_function(
+                        facts, module, name, value, registrar, builder, checks
+                    )
+                )
+                continue
+        if value.type in FUNCTION_NODES:
+            body = value.child_by_field_name("body")
+            if body is not None:
+                project.helpers[(facts.relative, name)] = _read_body(facts, body)
+
+
+def _module_name(relative: str, project: Project) -> str:
+    functions = _relative(project.functions_dir, project.root)
+    path = relative
+    if functions not in ("", ".") and path.startswith(functions + "/"):
+        path = path[len(functions) + 1 :]
+    return re.sub(r"\.(ts|tsx|js|mjs)$", "", path)
+
+
+def _read_import(facts: SourceFacts, statement: Node) -> None:
+    source = statement.child_by_field_name("source")
+    if source is None:
+        return
+    module = string_value(facts.file, source)
+    if not module.startswith("."):
+        return
+    target = _resolve(facts.path.parent, module)
+    if target is None:
+        return
+    clause = next(
+        (c for c in statement.named_children if c.type == "import_clause"), None
+    )
+    if clause is None:
+        return
+    for child in clause.named_children:
+        if child.type == "named_imports":
+            for specifier in child.named_children:
+                if specifier.type != "import_specifier":
+                    continue
+                name = specifier.child_by_field_name("name")
+                alias = specifier.child_by_field_name("alias")
+                if name is not None:
+                    local = _text(alias or name)
+                    facts.imports[local] = (str(target), _text(name))
+        elif child.type == "namespace_import":
+            ident = next(
+                (c for c in child.named_children if c.type == "identifier"), None
+            )
+            if ident is not None:
+                facts.imports[_text(ident)] = (str(target), "*")
+
+
+def _resolve(directory: Path, module: str) -> Path | None:
+    base = (directory / module).resolve()
+    stem = re.sub(r"\.(js|mjs)$", "", str(base))
+    for candidate in (
+        Path(stem + ".ts"),
+        Path(stem + ".tsx"),
+        Path(stem + ".js"),
+        base,
+        base / "index.ts",
+        base / "index.js",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _scan_file_wide(facts: SourceFacts) -> None:
+    """`process.env` anywhere, and the schedules of `crons.daily/hourly/cron(...)`."""
+    file = facts.file
+    stack = [file.tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "member_expression":
+            if _text(node) == "process.env":
+                facts.process_env.append(file.span(node))
+        elif node.type == "call_expression":
+            function = unwrap(node.child_by_field_name("function") or node)
+            if function.type == "member_expression":
+                prop = function.child_by_field_name("property")
+                method = _text(prop) if prop is not None else ""
+                if method in ("hourly", "daily", "weekly", "monthly", "cron"):
+                    facts.crons.append((method, file.span(node)))
+        stack.extend(reversed(node.named_children))
+
+
+# --- functions -------------------------------------------------------------
+
+
+def _read_function(
+    facts: SourceFacts,
+    module: str,
+    export: str,
+    call: Node,
+    registrar: tuple[str, bool],
+    builder: str | None,
+    builder_checks_auth: bool,
+) -> Function:
+    file = facts.file
+    kind, public = registrar
+    name = f"{module}:{export}" if export != "default" else f"{module}:default"
+    function_node = call.child_by_field_name("function") or call
+    function = Function(
+        name=name,
+        file=facts.relative,
+        export=export,
+        kind=kind,
+        public=public,
+        span=file.span(call),
+        name_span=file.span(function_node),
+        builder=builder,
+        builder_checks_auth=builder_checks_auth,
+    )
+    args = _arguments(call)
+    if not args:
+        return function
+    definition = unwrap(args[0])
+    handler: Node | None = None
+    if definition.type in FUNCTION_NODES:
+        function.old_syntax = kind != "httpAction"
+        handler = definition
+    elif definition.type == "object":
+        for item in definition.named_children:
+            key_node = item.child_by_field_name("key") if item.type == "pair" else None
+            if item.type == "method_definition":
+                key_node = item.child_by_field_name("name")
+            if item.type == "shorthand_property_identifier":
+                key_node = item
+            key = _text(key_node) if key_node is not None else ""
+            value = item.child_by_field_name("value") if item.type == "pair" else None
+            if key == "args":
+                function.has_args = True
+                function.args_span = file.span(item)
+                if value is not None:
+                    function.args = _arg_fields(file, unwrap(value))
+            elif key == "returns":
+                function.has_returns = True
+            elif key == "handler":
+                handler = item if item.type == "method_definition" else value
+                if handler is not None:
+                    handler = unwrap(handler)
+    if handler is not None and handler.type in FUNCTION_NODES:
+        body = handler.child_by_field_name("body")
+        if body is not None:
+            function.body = _read_body(facts, body)
+            function.top_level_calls = _top_level_calls(body)
+        function.args_used = _uses_args(handler)
+    return function
+
+
+def _arg_fields(file: SourceFile, node: Node) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    if node.type == "call_expression":  # `v.object({...})`
+        args = _arguments(node)
+        if args and unwrap(args[0]).type == "object":
+            node = unwrap(args[0])
+    if node.type != "object":
+        return fields
+    for item in node.named_children:
+        if item.type == "pair":
+            key = item.child_by_field_name("key")
+            value = item.child_by_field_name("value")
+            if key is not None and value is not None:
+                name = string_value(file, key) if key.type == "string" else _text(key)
+                fields[name] = _text(value)
+        elif item.type == "shorthand_property_identifier":
+            fields[_text(item)] = _text(item)
+    return fields
+
+
+def _uses_args(handler: Node) -> bool:
+    """Whether the handler takes a second parameter it could read args from."""
+    parameters = handler.child_by_field_name("parameters")
+    if parameters is None:
+        return False
+    names = [p for p in parameters.named_children if p.type != "comment"]
+    return len(names) >= 2
+
+
+def _top_level_calls(body: Node) -> list[str]:
+    """The source text of calls in the handler's own statements (not nested
+    functions): what `require-access-control` looks at."""
+    out: list[str] = []
+    if body.type != "statement_block":
+        return [_text(body)]
+    for statement in body.named_children:
+        stack = [statement]
+        while stack:
+            node = stack.pop()
+            if node.type in FUNCTION_NODES:
+                continue
+            if node.type == "call_expression":
+                function = node.child_by_field_name("function")
+                if function is not None:
+                    out.append(_text(function))
+            stack.extend(node.named_children)
+    return out
+
+
+def _read_body(facts: SourceFacts, body: Node) -> Body:
+    out = Body()
+    file = facts.file
+    stack: list[tuple[Node, bool]] = [(body, False)]
+    while stack:
+        node, in_loop = stack.pop()
+        kind = node.type
+        if kind in LOOPS:
+            in_loop = True
+        elif kind in FUNCTION_NODES and node is not body:
+            # A callback: `.map(async ...)` runs its awaits concurrently.
+            in_loop = False
+        if kind == "await_expression" and in_loop:
+            out.loop_awaits.append(file.span(node))
+        elif kind == "call_expression":
+            _read_call(facts, node, in_loop, out)
+        elif kind == "member_expression" and _text(node) == "process.env":
+            out.calls.append(Call("process_env", "process.env", file.span(node)))
+        for child in reversed(node.named_children):
+            stack.append((child, in_loop))
+    return out
+
+
+def _method_of(call: Node) -> tuple[str, Node] | None:
+    function = call.child_by_field_name("function")
+    if function is None:
+        return None
+    function = unwrap(function)
+    if function.type != "member_expression":
+        return None
+    prop = function.child_by_field_name("property")
+    target = function.child_by_field_name("object")
+    if prop is None or target is None:
+        return None
+    return _text(prop), unwrap(target)
+
+
+def _is_db(target: Node) -> bool:
+    text = _text(target)
+    return text == "db" or text.endswith(".db")
+
+
+def _read_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> None:
+    file = facts.file
+    found = _method_of(node)
+    args = _arguments(node)
+    if found is None:
+        callee = _callee_name(node)
+        if callee is None:
+            return
+        out.helper_names.append(callee)
+        local = (facts.relative, callee)
+        if callee in facts.imports:
+            source, imported = facts.imports[callee]
+            out.helpers.append((source, imported))
+        else:
+            out.helpers.append(local)
+        return
+    method, target = found
+    target_text = _text(target)
+    if method == "now" and target_text == "Date":
+        out.calls.append(Call("date_now", "Date.now", file.span(node), in_loop=in_loop))
+    elif _is_db(target) and method in DB_METHODS:
+        if method == "query":
+            out.queries.append(_read_chain(file, node, in_loop))
+            return
+        first = unwrap(args[0]) if args else None
+        explicit = first is not None and first.type == "string"
+        table = string_value(file, first) if explicit and first is not None else None
+        if method == "insert" and first is not None and first.type == "string":
+            table = string_value(file, first)
+        out.calls.append(
+            Call(
+                "db",
+                method,
+                file.span(node),
+                table=table,
+                explicit_table=explicit and method != "insert" and len(args) >= 2,
+                in_loop=in_loop,
+            )
+        )
+    elif method in ("runQuery", "runMutation", "runAction"):
+        reference = _text(args[0]) if args else None
+        out.calls.append(
+            Call("run", method, file.span(node), target=reference, in_loop=in_loop)
+        )
+    elif method in ("runAfter", "runAt") and target_text.endswith("scheduler"):
+        reference = _text(args[1]) if len(args) >= 2 else None
+        out.calls.append(
+            Call("schedule", method, file.span(node), target=reference, in_loop=in_loop)
+        )
+    elif target_text.endswith("auth") or method == "getAuthUserId":
+        out.calls.append(Call("auth", method, file.span(node), in_loop=in_loop))
+    elif facts.imports.get(target_text, ("", ""))[1] == "*":
+        # `Users.get(ctx, id)` through `import * as Users from "./model/users"`.
+        out.helpers.append((facts.imports[target_text][0], method))
+        out.helper_names.append(method)
+    if method not in ("runQuery", "runMutation", "runAction") and _calls_access_helper(
+        _text(node.child_by_field_name("function") or node) + "("
+    ):
+        out.calls.append(Call("auth", method, file.span(node), in_loop=in_loop))
+
+
+def _read_chain(file: SourceFile, query: Node, in_loop: bool) -> QueryChain:
+    args = _arguments(query)
+    first = unwrap(args[0]) if args else None
+    table = (
+        string_value(file, first)
+        if first is not None and first.type == "string"
+        else None
+    )
+    chain = QueryChain(table, file.span(query), file.span(query), in_loop=in_loop)
+    top = query
+    current = query
+    while True:
+        parent = current.parent
+        if parent is None or parent.type != "member_expression":
+            break
+        call = parent.parent
+        if call is None or call.type != "call_expression":
+            break
+        prop = parent.child_by_field_name("property")
+        method = _text(prop) if prop is not None else ""
+        call_args = _arguments(call)
+        if method == "withIndex" and call_args:
+            name = unwrap(call_args[0])
+            if name.type == "string":
+                chain.index = string_value(file, name)
+                chain.index_span = file.span(name)
+            if len(call_args) >= 2:
+                chain.index_range = _index_range(file, call_args[1])
+        elif method == "withSearchIndex" and call_args:
+            name = unwrap(call_args[0])
+            if name.type == "string":
+                chain.search_index = string_value(file, name)
+        elif method == "filter" and call_args:
+            chain.filters.append(file.span(prop or call, call))
+            if chain.filter_span is None and prop is not None:
+                chain.filter_span = file.span(prop, call)
+                chain.filter_comparisons, chain.filter_simple = _filter_predicate(
+                    file, call_args[0]
+                )
+        elif method == "order" and call_args:
+            order = unwrap(call_args[0])
+            chain.order = string_value(file, order) if order.type == "string" else "?"
+        elif method in TERMINALS:
+            chain.terminal = method
+            chain.terminal_span = file.span(prop or call)
+        top = call
+        current = call
+    if chain.terminal is None:
+        holder = top.parent
+        if holder is not None and holder.type == "await_expression":
+            holder = holder.parent
+        if holder is not None and holder.type == "for_in_statement":
+            chain.terminal = "iterate"
+            chain.terminal_span = file.span(top)
+    chain.span = file.span(query, top)
+    return chain
+
+
+def _param_name(function: Node) -> str | None:
+    parameters = function.child_by_field_name("parameters")
+    if parameters is None:
+        parameter = function.child_by_field_name("parameter")
+        return _text(parameter) if parameter is not None else None
+    for parameter in parameters.named_children:
+        pattern = parameter.child_by_field_name("pattern")
+        node = pattern if pattern is not None else parameter
+        if node.type == "identifier":
+            return _text(node)
+    return None
+
+
+def _index_range(file: SourceFile, node: Node) -> list[Comparison]:
+    """`q => q.eq("a", x).gt("b", y)`: the steps, in the order written."""
+    function = unwrap(node)
+    if function.type not in FUNCTION_NODES:
+        return []
+    body = function.child_by_field_name("body")
+    steps: list[Comparison] = []
+    current = unwrap(body) if body is not None else None
+    if current is not None and current.type == "statement_block":
+        returned = next(
+            (s for s in current.named_children if s.type == "return_statement"), None
+        )
+        current = (
+            unwrap(returned.named_children[0])
+            if returned is not None and returned.named_children
+            else None
+        )
+    while current is not None and current.type == "call_expression":
+        found = _method_of(current)
+        args = _arguments(current)
+        if found is None:
+            break
+        method, target = found
+        if method in RANGE_OPS and args and unwrap(args[0]).type == "string":
+            value = _text(args[1]) if len(args) >= 2 else ""
+            steps.append(
+                Comparison(
+                    method,
+                    string_value(file, unwrap(args[0])),
+                    value,
+                    file.span(current),
+                )
+            )
+        current = target
+    steps.reverse()
+    return steps
+
+
+def _filter_predicate(file: SourceFile, node: Node) -> tuple[list[Comparison], bool]:
+    """The field comparisons of `q => q.and(q.eq(q.field("a"), x), ...)`, and
+    whether the predicate is nothing but `eq`s joined by `and`."""
+    function = unwrap(node)
+    if function.type not in FUNCTION_NODES:
+        return [], False
+    body = function.child_by_field_name("body")
+    if body is None:
+        return [], False
+    expression = unwrap(body)
+    if expression.type == "statement_block":
+        statements = expression.named_children
+        if len(statements) != 1 or statements[0].type != "return_statement":
+            return _comparisons_in(file, expression), False
+        if not statements[0].named_children:
+            return [], False
+        expression = unwrap(statements[0].named_children[0])
+    comparisons: list[Comparison] = []
+    simple = _conjunction(file, expression, comparisons)
+    if not simple:
+        comparisons = _comparisons_in(file, expression)
+    return comparisons, simple
+
+
+def _conjunction(file: SourceFile, node: Node, out: list[Comparison]) -> bool:
+    found = _method_of(node) if node.type == "call_expression" else None
+    if found is None:
+        return False
+    method, _ = found
+    args = [unwrap(a) for a in _arguments(node)]
+    if method == "and":
+        return all(_conjunction(file, a, out) for a in args)
+    if method == "eq" and len(args) == 2:
+        comparison = _comparison(file, node, method, args)
+        if comparison is not None:
+            out.append(comparison)
+            return True
+    return False
+
+
+def _comparison(
+    file: SourceFile, node: Node, method: str, args: list[Node]
+) -> Comparison | None:
+    for this, other in ((args[0], args[1]), (args[1], args[0])):
+        name = _field_ref(file, this)
+        if name is not None and _field_ref(file, other) is None:
+            return Comparison(method, name, _text(other), file.span(node))
+    return None
+
+
+def _field_ref(file: SourceFile, node: Node) -> str | None:
+    """`q.field("a.b")` → `a.b`."""
+    if node.type != "call_expression":
+        return None
+    found = _method_of(node)
+    args = _arguments(node)
+    if found is None or found[0] != "field" or not args:
+        return None
+    name = unwrap(args[0])
+    return string_value(file, name) if name.type == "string" else None
+
+
+def _comparisons_in(file: SourceFile, node: Node) -> list[Comparison]:
+    out: list[Comparison] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            found = _method_of(current)
+            args = [unwrap(a) for a in _arguments(current)]
+            if found is not None and found[0] in FILTER_OPS and len(args) == 2:
+                comparison = _comparison(file, current, found[0], args)
+                if comparison is not None:
+                    out.append(comparison)
+        stack.extend(current.named_children)
+    return out
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def _reach(
+    project: Project, body: Body, depth: int, seen: set[tuple[str, str]]
+) -> Body:
+    """The body plus every helper it calls, `depth` levels down."""
+    out = Body(
+        queries=list(body.queries),
+        calls=list(body.calls),
+        loop_awaits=list(body.loop_awaits),
+        helpers=list(body.helpers),
+        helper_names=list(body.helper_names),
+    )
+    if depth == 0:
+        return out
+    for key in body.helpers:
+        resolved = _helper_key(project, key)
+        if resolved is None or resolved in seen:
+            continue
+        seen.add(resolved)
+        inner = _reach(project, project.helpers[resolved], depth - 1, seen)
+        out.queries += inner.queries
+        out.calls += inner.calls
+        out.loop_awaits += inner.loop_awaits
+        out.helper_names += inner.helper_names
+    return out
+
+
+def _helper_key(project: Project, key: tuple[str, str]) -> tuple[str, str] | None:
+    if key in project.helpers:
+        return key
+    target, name = key
+    relative = _relative(Path(target), project.root)
+    candidate = (relative, name)
+    return candidate if candidate in project.helpers else None

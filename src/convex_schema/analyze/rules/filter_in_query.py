@@ -1,0 +1,86 @@
+"""A201: `.filter` on a database query, with the `withIndex` that replaces it.
+
+`.filter` reads every document of the range and drops the ones that do not
+match; an index range reads only the matching ones. Where an index of the
+table already starts with the fields the filter compares for equality, the
+finding carries the exact rewrite; where none does, it names the index to
+add (the index advisor's name for it) and the rewrite that would use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from convex_schema.analyze.common import (
+    Cover,
+    best_cover,
+    index_name,
+    is_rewritable,
+    rewrite_filter,
+    table_of,
+)
+from convex_schema.analyze.registry import Category, Rule, Subject, rule
+from convex_schema.diagnostics import Diagnostic, Severity
+from convex_schema.model import Index
+from convex_schema.operations import AddIndex, to_json
+
+
+@rule(
+    "A201",
+    "filter-in-query",
+    Severity.WARNING,
+    Category.performance,
+    ".filter on a database query scans the whole range; use withIndex, or "
+    "filter in TypeScript after a bounded read.",
+    eslint="no-filter-in-query",
+)
+def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
+    for _, chain in subject.project.queries():
+        if not chain.filters:
+            continue
+        users = sorted(f.name for f in subject.project.users_of(chain))
+        table = table_of(subject, chain)
+        fields = sorted({c.field for c in chain.filter_comparisons})
+        compared = f" on {', '.join(fields)}" if fields else ""
+        message = f'.filter{compared} scans "{chain.table or "?"}"'
+        if chain.index is not None:
+            message += f' after index "{chain.index}"'
+        fix = None
+        hint = "use .withIndex with an index on the compared fields"
+        source = _source(subject, chain.span.file)
+        if table is not None and source is not None and is_rewritable(chain):
+            cover = best_cover(table, chain.filter_comparisons)
+            operations: list[dict[str, object]] = []
+            if cover is None:
+                equal = [c.field for c in chain.filter_comparisons if c.op == "eq"]
+                name = index_name(equal)
+                if table.index(name) is None:
+                    operations.append(
+                        to_json(AddIndex(table.name, Index(name, tuple(equal))))
+                    )
+                cover = Cover(name, tuple(equal), ())
+            edits = rewrite_filter(source, chain, cover)
+            hint = (
+                f'use .withIndex("{cover.index}", (q) => q'
+                + "".join(f'.eq("{f}", …)' for f in cover.fields)
+                + ")"
+                + (" after adding that index" if operations else "")
+            )
+            fix = {
+                "description": f'query "{table.name}" through index "{cover.index}"',
+                "operations": operations,
+                "edits": edits,
+                "safe": True,
+            }
+        yield rule.finding(
+            message,
+            chain.filters[0],
+            hint=hint,
+            fix=fix,
+            data={"functions": users, "table": chain.table, "fields": fields},
+        )
+
+
+def _source(subject: Subject, file: str) -> bytes | None:
+    facts = subject.project.files.get(file)
+    return facts.file.source if facts is not None else None

@@ -1,0 +1,48 @@
+"""A202: `.collect()` (or a `for await` loop) over a whole table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from convex_schema.analyze.registry import Category, Rule, Subject, rule
+from convex_schema.diagnostics import Diagnostic, Severity
+
+
+@rule(
+    "A202",
+    "unbounded-collect",
+    Severity.WARNING,
+    Category.performance,
+    ".collect() with no index range reads every document of the table: it gets "
+    "slower as the table grows and fails past the 16,384-document read limit.",
+)
+def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
+    for _, chain in subject.project.queries():
+        if chain.terminal not in ("collect", "iterate"):
+            continue
+        if chain.index_range or chain.search_index is not None:
+            continue
+        table = chain.table or "?"
+        users = sorted(f.name for f in subject.project.users_of(chain))
+        counted = _documents(subject, table)
+        size = (
+            f" ({counted:,} documents in the snapshot)" if counted is not None else ""
+        )
+        what = "collects" if chain.terminal == "collect" else "iterates over"
+        yield rule.finding(
+            f'this query {what} every document of "{table}"{size}',
+            chain.terminal_span or chain.span,
+            hint="bound it: .take(n), .paginate(opts), or a withIndex range",
+            data={"functions": users, "table": chain.table},
+        )
+
+
+def _documents(subject: Subject, table: str) -> int | None:
+    data = subject.options.data
+    if data is None:
+        return None
+    counts = getattr(data, "document_counts", None)
+    if isinstance(counts, dict):
+        value = counts.get(table)
+        return value if isinstance(value, int) else None
+    return None

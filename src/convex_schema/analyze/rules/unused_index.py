@@ -1,0 +1,43 @@
+"""A204: a database index that no function's query uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from convex_schema.analyze.registry import Category, Rule, Subject, rule
+from convex_schema.diagnostics import Diagnostic, Severity
+from convex_schema.operations import DropIndex, to_json
+
+
+@rule(
+    "A204",
+    "unused-index",
+    Severity.INFO,
+    Category.performance,
+    "No query in the project uses this index. Each index is another copy of the "
+    "table and slows every write; drop it if nothing outside this project uses it.",
+)
+def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
+    schema = subject.schema
+    project = subject.project
+    if schema is None or not project.functions:
+        return
+    used = {(chain.table, chain.index) for _, chain in project.queries()}
+    used |= {(chain.table, chain.search_index) for _, chain in project.queries()}
+    untyped = {chain.index for _, chain in project.queries() if chain.table is None}
+    for table in schema.tables:
+        for index in table.db_indexes(staged=False):
+            if (table.name, index.name) in used or index.name in untyped:
+                continue
+            yield rule.finding(
+                f'no query uses index "{index.name}" of "{table.name}"',
+                index.span,
+                hint="drop it, or keep it if code outside convex/ (a component, "
+                "the dashboard) needs it",
+                fix={
+                    "description": f'drop index "{index.name}"',
+                    "operations": [to_json(DropIndex(table.name, index.name))],
+                    "edits": [],
+                    "safe": False,
+                },
+            )
