@@ -69,3 +69,45 @@ def run_tsc(folder: Path, include: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(tsc), "-p", str(config)], capture_output=True, text=True, timeout=600
     )
+
+
+# `convex/_generated/` as `npx convex dev` writes it, reduced to what
+# function files import: typed builders and contexts over the schema.
+GENERATED_SERVER = """\
+import {
+  actionGeneric, httpActionGeneric, internalActionGeneric,
+  internalMutationGeneric, internalQueryGeneric, mutationGeneric, queryGeneric,
+} from "convex/server";
+import type {
+  ActionBuilder, GenericActionCtx, GenericMutationCtx, GenericQueryCtx,
+  HttpActionBuilder, MutationBuilder, QueryBuilder,
+} from "convex/server";
+import type { DataModel } from "./dataModel.js";
+export const query: QueryBuilder<DataModel, "public"> = queryGeneric;
+export const internalQuery: QueryBuilder<DataModel, "internal"> = internalQueryGeneric;
+export const mutation: MutationBuilder<DataModel, "public"> = mutationGeneric;
+export const internalMutation: MutationBuilder<DataModel, "internal"> =
+  internalMutationGeneric;
+export const action: ActionBuilder<DataModel, "public"> = actionGeneric;
+export const internalAction: ActionBuilder<DataModel, "internal"> =
+  internalActionGeneric;
+export const httpAction: HttpActionBuilder = httpActionGeneric;
+export type QueryCtx = GenericQueryCtx<DataModel>;
+export type MutationCtx = GenericMutationCtx<DataModel>;
+export type ActionCtx = GenericActionCtx<DataModel>;
+"""
+GENERATED_DATA_MODEL = """\
+import type { DataModelFromSchemaDefinition } from "convex/server";
+import schema from "../schema.js";
+export type DataModel = DataModelFromSchemaDefinition<typeof schema>;
+import type { GenericId } from "convex/values";
+export type Id<TableName extends string> = GenericId<TableName>;
+"""
+
+
+def write_generated(convex: Path) -> None:
+    """Write the `_generated` stubs a typecheck of `convex/` needs."""
+    folder = convex / "_generated"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "server.ts").write_text(GENERATED_SERVER)
+    (folder / "dataModel.ts").write_text(GENERATED_DATA_MODEL)

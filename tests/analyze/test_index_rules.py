@@ -125,7 +125,7 @@ export const byChannel = query({
     source = (tmp_path / "convex/messages.ts").read_bytes()
     fixed = _apply(source, finding.fix["edits"])
     assert (
-        'ctx.db\n      .query("messages").withIndex("by_channel", (q) => '
+        'ctx.db\n      .query("messages")\n      .withIndex("by_channel", (q) => '
         'q.eq("channelId", args.channelId))\n      .take(20);'
     ) in fixed
 

@@ -111,43 +111,37 @@ def rewrite_filter(
     assert chain.filter_span is not None
     by_field = {c.field: c for c in chain.filter_comparisons}
     steps = "".join(f'.eq("{f}", {by_field[f].value})' for f in cover.fields)
-    insert = f'.withIndex("{cover.index}", (q) => q{steps})'
+    with_index = f'.withIndex("{cover.index}", (q) => q{steps})'
     start = chain.filter_span.start
-    # Take the `.` before `filter` and the line break or spaces before it.
+    # The `.` before `filter` and the line break and indent before it: the
+    # new call is laid out the same way, one call a line if the chain is.
     cut = start - 1
     while cut > 0 and source[cut - 1 : cut] in (b" ", b"\n", b"\t", b"\r"):
         cut -= 1
-    edits: list[dict[str, object]] = [
-        {
-            "file": chain.span.file,
-            "start": chain.query_span.end,
-            "end": chain.query_span.end,
-            "text": insert,
-        },
-    ]
+    lead = source[cut : start - 1].decode()
+    file = chain.span.file
+    rest = ""
     if cover.rest:
         remaining = [f'q.eq(q.field("{c.field}"), {c.value})' for c in cover.rest]
         predicate = (
             remaining[0] if len(remaining) == 1 else f"q.and({', '.join(remaining)})"
         )
-        edits.append(
-            {
-                "file": chain.span.file,
-                "start": cut,
-                "end": chain.filter_span.end,
-                "text": source[cut:start].decode() + f"filter((q) => {predicate})",
-            }
-        )
-    else:
-        edits.append(
-            {
-                "file": chain.span.file,
-                "start": cut,
-                "end": chain.filter_span.end,
-                "text": "",
-            }
-        )
-    return edits
+        rest = f"{lead}.filter((q) => {predicate})"
+    if cut == chain.query_span.end:
+        # `.filter` follows `db.query("t")` directly: it becomes the withIndex.
+        text = lead + with_index + rest
+        return [
+            {"file": file, "start": cut, "end": chain.filter_span.end, "text": text}
+        ]
+    return [
+        {
+            "file": file,
+            "start": chain.query_span.end,
+            "end": chain.query_span.end,
+            "text": lead + with_index,
+        },
+        {"file": file, "start": cut, "end": chain.filter_span.end, "text": rest},
+    ]
 
 
 def is_rewritable(chain: QueryChain) -> bool:

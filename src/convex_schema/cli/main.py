@@ -14,7 +14,12 @@ import typer
 from typer._click.exceptions import ClickException
 
 from convex_schema import __version__
-from convex_schema.cli import data_commands, diff_commands, schema_commands
+from convex_schema.cli import (
+    analyze_commands,
+    data_commands,
+    diff_commands,
+    schema_commands,
+)
 from convex_schema.cli.context import Context, configure_logging
 from convex_schema.cli.output import print_diagnostics, stderr
 from convex_schema.errors import ConvexSchemaError
@@ -67,6 +72,7 @@ def main(
 schema_commands.register(app)
 data_commands.register(app)
 diff_commands.register(app)
+analyze_commands.register(app)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ all render the same diagnostic record."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,13 @@ def summary_line(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> str:
     )
 
 
-def sarif(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> dict[str, Any]:
-    """A SARIF 2.1.0 log for code scanning."""
+def sarif(
+    diagnostics: list[Diagnostic] | tuple[Diagnostic, ...],
+    more_rules: Sequence[Any] = (),
+) -> dict[str, Any]:
+    """A SARIF 2.1.0 log for code scanning. `more_rules` (anything with a
+    code, name, summary and severity, such as the analyzer's rules) join the
+    schema rules in the log's rule list."""
     levels = {
         Severity.ERROR: "error",
         Severity.WARNING: "warning",
@@ -88,7 +94,7 @@ def sarif(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> dict[str, A
             "shortDescription": {"text": r.summary},
             "defaultConfiguration": {"level": levels[r.severity]},
         }
-        for r in RULES
+        for r in [*RULES, *more_rules]
     ]
     results = []
     for d in diagnostics:
