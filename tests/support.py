@@ -106,8 +106,34 @@ export type Id<TableName extends string> = GenericId<TableName>;
 
 
 def write_generated(convex: Path) -> None:
-    """Write the `_generated` stubs a typecheck of `convex/` needs."""
+    """Write the `_generated` stubs a typecheck of `convex/` needs: the
+    server builders, the data model, and `api`/`internal` typed from every
+    function module, the way `npx convex dev` types them."""
     folder = convex / "_generated"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "server.ts").write_text(GENERATED_SERVER)
     (folder / "dataModel.ts").write_text(GENERATED_DATA_MODEL)
+    modules = sorted(
+        p.relative_to(convex).with_suffix("").as_posix()
+        for p in convex.rglob("*.ts")
+        if p.relative_to(convex).parts[0] != "_generated"
+        and p.name not in ("schema.ts", "convex.config.ts")
+    )
+    imports = "".join(
+        f'import type * as m{i} from "../{name}.js";\n'
+        for i, name in enumerate(modules)
+    )
+    members = "".join(f'  "{name}": typeof m{i};\n' for i, name in enumerate(modules))
+    (folder / "api.ts").write_text(
+        'import { anyApi } from "convex/server";\n'
+        "import type { ApiFromModules, FilterApi, FunctionReference } from "
+        '"convex/server";\n'
+        + imports
+        + "declare const fullApi: ApiFromModules<{\n"
+        + members
+        + "}>;\n"
+        "export const api: FilterApi<typeof fullApi, "
+        'FunctionReference<any, "public">> = anyApi as any;\n'
+        "export const internal: FilterApi<typeof fullApi, "
+        'FunctionReference<any, "internal">> = anyApi as any;\n'
+    )

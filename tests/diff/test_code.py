@@ -21,7 +21,16 @@ def test_uses_in_the_example_functions() -> None:
     assert uses_of(uses, "field", "posts", "authorId")
     assert uses_of(uses, "field", "postViews", "count")  # written by patch/insert
     assert uses_of(uses, "table", "postViews")
-    assert not uses_of(uses, "table", "comments")
+    assert [u.span.line for u in uses_of(uses, "table", "comments")] == [
+        11,
+        22,
+        26,
+        41,
+        54,
+        58,
+        9,
+    ]
+    assert not uses_of(uses, "index", "comments", "by_parent")
 
 
 def test_breaking_changes_point_at_the_code(tmp_path: Path) -> None:
