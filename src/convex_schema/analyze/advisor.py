@@ -132,16 +132,23 @@ def advise(project: Project, schema: Schema | None) -> list[Suggestion]:
 
 
 def _order(pattern: Pattern, patterns: list[Pattern]) -> tuple[str, ...]:
-    """The equality fields ordered so that the narrower patterns of the same
-    table find their fields first: fields shared by more patterns lead."""
-
-    def weight(name: str) -> tuple[int, str]:
-        return (
-            -sum(1 for p in patterns if name in p.equal and p.equal <= pattern.equal),
-            name,
-        )
-
-    fields = sorted(pattern.equal, key=weight)
+    """The equality fields ordered so that narrower patterns of the same table
+    find theirs as a prefix: follow the chain of nested patterns, smallest
+    first, then the rest of the fields, then the range field."""
+    fields: list[str] = []
+    current: frozenset[str] = frozenset()
+    while True:
+        inner = [
+            p
+            for p in patterns
+            if p.range is None and current < p.equal <= pattern.equal
+        ]
+        if not inner:
+            break
+        step = min(inner, key=lambda p: (len(p.equal), sorted(p.equal)))
+        fields += sorted(step.equal - current)
+        current = step.equal
+    fields += sorted(pattern.equal - current)
     if pattern.range is not None:
         fields.append(pattern.range)
     return tuple(fields)

@@ -1,0 +1,82 @@
+"""The index advisor: the fewest indexes for every query's pattern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyze_projects import analyze
+
+SCHEMA = """\
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+export default defineSchema({
+  tasks: defineTable({
+    projectId: v.string(),
+    assignee: v.string(),
+    status: v.string(),
+    due: v.number(),
+  }).index("by_project", ["projectId"]),
+});
+"""
+HEADER = (
+    'import { query } from "./_generated/server";\nimport { v } from "convex/values";\n'
+)
+
+
+def _query(name: str, chain: str) -> str:
+    return f"""
+export const {name} = query({{
+  args: {{ p: v.string(), a: v.string(), s: v.string(), t: v.number() }},
+  handler: async (ctx, {{ p, a, s, t }}) => ctx.db.query("tasks"){chain}.take(10),
+}});
+"""
+
+
+def test_one_index_serves_narrower_patterns_and_replaces_a_prefix(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "tasks.ts": HEADER
+        + _query(
+            "open",
+            '.filter((q) => q.and(q.eq(q.field("projectId"), p), '
+            'q.eq(q.field("status"), s)))',
+        )
+        + _query(
+            "mine",
+            '.filter((q) => q.and(q.eq(q.field("projectId"), p), '
+            'q.eq(q.field("status"), s), q.eq(q.field("assignee"), a)))',
+        )
+        + _query(
+            "dueSoon",
+            '.filter((q) => q.and(q.eq(q.field("assignee"), a), '
+            'q.lt(q.field("due"), t)))',
+        )
+        + _query(
+            "inProject",
+            '.withIndex("by_project", (q) => q.eq("projectId", p))',
+        ),
+    }
+    result = analyze(tmp_path, files, SCHEMA)
+    got = {s.name: (s.fields, s.serves, s.makes_redundant) for s in result.suggestions}
+    # `open` (projectId, status) is served by `mine`'s index when its fields
+    # lead; `dueSoon` needs its own (equality then range).
+    assert got == {
+        "by_projectId_and_status_and_assignee": (
+            ("projectId", "status", "assignee"),
+            ["tasks:mine", "tasks:open"],
+            ["by_project"],
+        ),
+        "by_assignee_and_due": (("assignee", "due"), ["tasks:dueSoon"], []),
+    }
+
+
+def test_patterns_an_existing_index_serves_need_nothing(tmp_path: Path) -> None:
+    files = {
+        "tasks.ts": HEADER
+        + _query("a", '.filter((q) => q.eq(q.field("projectId"), p))')
+        + _query("b", '.withIndex("by_project", (q) => q.eq("projectId", p))')
+        + _query("c", "")
+    }
+    result = analyze(tmp_path, files, SCHEMA)
+    assert result.suggestions == []
