@@ -27,6 +27,8 @@ demo: $(STAMP)
 	@echo "--- the example's data, checked against its schema (4 planted problems):"
 	-$(BIN)/convex-schema --project examples/blog validate --data examples/blog/snapshot.zip
 	$(BIN)/convex-schema --project examples/blog profile --data examples/blog/snapshot.zip --unique users.email --unique posts.slug
+	@echo "--- the example's schema and functions reviewed together (findings, index suggestions, score):"
+	-$(BIN)/convex-schema --project examples/blog analyze --suggestions --data examples/blog/snapshot.zip
 
 test: lint typecheck pytest
 

@@ -308,3 +308,26 @@ def _apply(source: bytes, edits: list[dict[str, object]]) -> str:
         start, end = int(str(edit["start"])), int(str(edit["end"]))
         out = out[:start] + str(edit["text"]).encode() + out[end:]
     return out.decode()
+
+
+def test_unbounded_collect_counts_the_snapshot(tmp_path: Path) -> None:
+    from convex_schema.analyze import analyze_project
+    from convex_schema.analyze.config import Config
+
+    from analyze_projects import write_project
+
+    root = write_project(
+        tmp_path,
+        {
+            "m.ts": HEADER
+            + """
+export const all = query({ args: {}, handler: async (ctx) => await ctx.db.query("messages").collect() });
+"""
+        },
+    )
+    profile = {"tables": [{"table": "messages", "documents": 48_213}]}
+    result = analyze_project(root, config=Config(), data=profile)
+    assert [f.message for f in found(result, "A202")] == [
+        'this query collects every document of "messages" (48,213 documents in the '
+        "snapshot)"
+    ]

@@ -38,11 +38,12 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
 
 
 def _documents(subject: Subject, table: str) -> int | None:
+    """The table's document count in the snapshot given with --data (the
+    profile's JSON), or None."""
     data = subject.options.data
-    if data is None:
+    if not isinstance(data, dict):
         return None
-    counts = getattr(data, "document_counts", None)
-    if isinstance(counts, dict):
-        value = counts.get(table)
-        return value if isinstance(value, int) else None
+    for item in data.get("tables", []):
+        if item.get("table") == table and isinstance(item.get("documents"), int):
+            return int(item["documents"])
     return None
