@@ -4,11 +4,32 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from convex_schema.analyze.functions import Comparison, QueryChain
+from convex_schema.analyze.functions import (
+    Body,
+    Comparison,
+    Function,
+    Project,
+    QueryChain,
+)
 from convex_schema.analyze.registry import Subject
-from convex_schema.model import Index, Schema, Table
+from convex_schema.model import (
+    ArrayV,
+    Field,
+    Index,
+    ObjectV,
+    RecordV,
+    Schema,
+    Span,
+    Table,
+    UnionV,
+    Validator,
+)
+
+T = TypeVar("T")
 
 # Every table has these two, without declaring them.
 BUILTIN_INDEXES = {"by_creation_time": ("_creationTime",), "by_id": ("_id",)}
@@ -160,3 +181,61 @@ def is_rewritable(chain: QueryChain) -> bool:
 
 def schema_has_table(schema: Schema | None, name: str) -> bool:
     return schema is not None and schema.table(name) is not None
+
+
+def each_once(
+    project: Project,
+    items: Callable[[Body], Iterable[T]],
+    place: Callable[[T], Span],
+) -> list[tuple[T, list[Function]]]:
+    """Each fact `items` picks out of a body, once per place, with the
+    functions that reach it; facts of helpers no function calls come last,
+    with no functions."""
+    found: dict[tuple[str, int], tuple[T, list[Function]]] = {}
+    for function in project.functions:
+        for item in items(function.reach):
+            span = place(item)
+            _, users = found.setdefault((span.file, span.start), (item, []))
+            if not any(user is function for user in users):
+                users.append(function)
+    for body in project.helpers.values():
+        for item in items(body):
+            span = place(item)
+            found.setdefault((span.file, span.start), (item, []))
+    return list(found.values())
+
+
+@dataclass(frozen=True)
+class Place:
+    """A validator inside a table's document, with its path (`a.b` through
+    objects, `a[]` into array elements, `a{}` into record values; union
+    members keep their union's path) and the object field that holds it."""
+
+    path: str
+    validator: Validator
+    field: Field | None
+
+    def span(self, table: Table) -> Span | None:
+        """The holding field's span, else the validator's, else the table's."""
+        if self.field is not None and self.field.span is not None:
+            return self.field.span
+        return self.validator.span or table.span
+
+
+def places(
+    validator: Validator, path: str = "", holder: Field | None = None
+) -> list[Place]:
+    """`validator` and every validator nested in it, depth first."""
+    out = [Place(path, validator, holder)]
+    if isinstance(validator, ObjectV):
+        for item in validator.fields:
+            inner = f"{path}.{item.name}" if path else item.name
+            out += places(item.validator, inner, item)
+    elif isinstance(validator, ArrayV):
+        out += places(validator.element, path + "[]", holder)
+    elif isinstance(validator, RecordV):
+        out += places(validator.values, path + "{}", holder)
+    elif isinstance(validator, UnionV):
+        for member in validator.members:
+            out += places(member, path, holder)
+    return out

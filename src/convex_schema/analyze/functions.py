@@ -20,15 +20,21 @@ about a helper's query points at the helper.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from convex_schema.model import Span
 from convex_schema.reader.syntax import SourceFile, string_value, unwrap
+
+if TYPE_CHECKING:
+    from convex_schema.analyze.modules import CronSchedule, EnvRead, Import
 
 HELPER_DEPTH = 3
 
@@ -102,6 +108,29 @@ class Call:
     explicit_table: bool = False
     target: str | None = None  # `internal.messages.send`, `api.x.y`
     in_loop: bool = False
+    target_span: Span | None = None  # where `target` is written
+    # A db call's shape, for `explicit-table-ids`. `id_table` and a `known_db`
+    # bare `db` are worked out only for the file-wide `SourceFacts.body`.
+    arguments: int = 0
+    receiver: str = ""  # what the method is called on: `ctx.db`
+    first_argument: Span | None = None
+    known_db: bool = False  # `<x>.db`, or a `db` bound to a database
+    id_table: str | None = None  # the table of the id argument, when known
+
+
+@dataclass(frozen=True)
+class LoopRead:
+    """An `await` in a loop's body whose expression reads, one iteration at a
+    time: `db.get`, a `db.query` chain, `ctx.run*`, or a call of a helper
+    (which reads if its own facts say so). Callbacks inside the expression,
+    such as `Promise.all(ids.map(...))`, do not count."""
+
+    span: Span  # the await expression
+    loop: Span  # the innermost loop around it
+    loop_kind: str  # for, for-of, for-in, for-await, while, do-while
+    reads: tuple[str, ...]  # `db.get`, `db.query("t")`, `ctx.runQuery`
+    helpers: tuple[tuple[str, str], ...] = ()  # (file, name) of called helpers
+    helper_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -113,6 +142,7 @@ class Body:
     loop_awaits: list[Span] = field(default_factory=list)
     helpers: list[tuple[str, str]] = field(default_factory=list)  # (file, name)
     helper_names: list[str] = field(default_factory=list)  # every called name
+    loop_reads: list[LoopRead] = field(default_factory=list)
 
 
 @dataclass
@@ -129,11 +159,19 @@ class Function:
     old_syntax: bool = False
     has_args: bool = False
     args: dict[str, str] = field(default_factory=dict)  # name -> validator text
+    arg_spans: dict[str, Span] = field(default_factory=dict)  # name -> its pair
     args_span: Span | None = None
     args_used: bool = True
     has_returns: bool = False
     builder: str | None = None  # the custom builder it was made with
     builder_checks_auth: bool = False
+    definition_span: Span | None = None  # the registrar's object or function
+    handler_span: Span | None = None
+    args_parameter: bool = False  # the handler takes a non-empty second parameter
+    args_type: str | None = None  # that parameter's type annotation
+    # Callees where `require-access-control` looks for a check: calls that are
+    # top-level statements, declarations or returns, and calls in `if` tests.
+    guard_calls: list[str] = field(default_factory=list)
     body: Body = field(default_factory=Body)
     reach: Body = field(default_factory=Body)  # body + the helpers it calls
     top_level_calls: list[str] = field(default_factory=list)
@@ -150,6 +188,14 @@ class SourceFacts:
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
     process_env: list[Span] = field(default_factory=list)
     crons: list[tuple[str, Span]] = field(default_factory=list)  # schedule, span
+    # Filled by `modules.read_modules`:
+    entry_point: bool = True  # Convex bundles it as a module of functions
+    import_list: list[Import] = field(default_factory=list)
+    env_reads: list[EnvRead] = field(default_factory=list)
+    cron_schedules: list[CronSchedule] = field(default_factory=list)
+    body: Body = field(default_factory=Body)  # every db call and query in it
+    # handler node's first byte -> its args validators (name -> text)
+    handlers: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -160,6 +206,9 @@ class Project:
     functions: list[Function] = field(default_factory=list)
     helpers: dict[tuple[str, str], Body] = field(default_factory=dict)
     errors: list[tuple[str, Span]] = field(default_factory=list)
+    _users: dict[tuple[str, int], list[Function]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def queries(self) -> Iterator[tuple[Function | None, QueryChain]]:
         """Every query chain once, with one function that runs it (or None
@@ -179,12 +228,23 @@ class Project:
                     yield None, chain
 
     def users_of(self, chain: QueryChain) -> list[Function]:
-        key = (chain.span.file, chain.span.start)
-        return [
-            f
-            for f in self.functions
-            if any((c.span.file, c.span.start) == key for c in f.reach.queries)
-        ]
+        """The functions that run `chain`, directly or through helpers."""
+        if self._users is None:
+            users: dict[tuple[str, int], list[Function]] = {}
+            for function in self.functions:
+                keys = {(c.span.file, c.span.start) for c in function.reach.queries}
+                for key in keys:
+                    users.setdefault(key, []).append(function)
+            self._users = users
+        return list(self._users.get((chain.span.file, chain.span.start), []))
+
+    def helper(self, key: tuple[str, str]) -> Body | None:
+        """A called helper's facts with those of the helpers it calls, or
+        None when `key` (as a `Body.helpers` entry) is not a project helper."""
+        resolved = _helper_key(self, key)
+        if resolved is None:
+            return None
+        return _reach(self, self.helpers[resolved], HELPER_DEPTH - 1, {resolved})
 
 
 def function_files(functions_dir: Path) -> list[Path]:
@@ -223,14 +283,28 @@ def read_project(root: Path, functions_dir: Path) -> Project:
         _read_file(project, facts, builders)
     for function in project.functions:
         function.reach = _reach(project, function.body, HELPER_DEPTH, set())
+    # Imported here: `modules` builds on this module's readers.
+    from convex_schema.analyze.modules import read_modules
+
+    read_modules(project)
     return project
 
 
 def _relative(path: Path, root: Path) -> str:
+    return _relative_cached(str(path), str(root))
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_cached(path: str, root: str) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return Path(path).resolve().relative_to(_resolved(root)).as_posix()
     except ValueError:
-        return path.as_posix()
+        return Path(path).as_posix()
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(root: str) -> Path:
+    return Path(root).resolve()
 
 
 def _first_error(node: Node) -> Node:
@@ -345,6 +419,9 @@ def _read_file(
             _read_import(facts, statement)
     _scan_file_wide(facts)
     module = _module_name(facts.relative, project)
+    exports, defaults = _other_exports(root)
+    for value in defaults:
+        _register(project, facts, module, "default", value, builders)
     for name, value, _statement, exported in _top_level(root):
         if value.type == "call_expression":
             callee = _callee_name(value)
@@ -357,10 +434,11 @@ def _read_file(
                 kind, public, checks = builders[callee]
                 registrar = (kind, public)
                 builder = callee
-            if registrar is not None and exported:
+            export = name if exported else exports.get(name)
+            if registrar is not None and export is not None:
                 project.functions.append(
                     _read_function(
-                        facts, module, name, value, registrar, builder, checks
+                        facts, module, export, value, registrar, builder, checks
                     )
                 )
                 continue
@@ -368,6 +446,55 @@ def _read_file(
             body = value.child_by_field_name("body")
             if body is not None:
                 project.helpers[(facts.relative, name)] = _read_body(facts, body)
+
+
+def _other_exports(root: Node) -> tuple[dict[str, str], list[Node]]:
+    """Names exported by `export { a, b as c }` and `export default a`
+    (local name -> exported name), and the values of `export default f(...)`."""
+    names: dict[str, str] = {}
+    defaults: list[Node] = []
+    for statement in root.named_children:
+        if statement.type != "export_statement":
+            continue
+        if statement.child_by_field_name("source") is not None:
+            continue  # `export { x } from "./y"` names no local binding
+        value = statement.child_by_field_name("value")
+        if value is not None:
+            value = unwrap(value)
+            if value.type == "identifier":
+                names[_text(value)] = "default"
+            elif value.type == "call_expression":
+                defaults.append(value)
+        for clause in statement.named_children:
+            if clause.type != "export_clause":
+                continue
+            for specifier in clause.named_children:
+                name = specifier.child_by_field_name("name")
+                alias = specifier.child_by_field_name("alias")
+                if specifier.type == "export_specifier" and name is not None:
+                    names[_text(name)] = _text(alias or name)
+    return names, defaults
+
+
+def _register(
+    project: Project,
+    facts: SourceFacts,
+    module: str,
+    export: str,
+    call: Node,
+    builders: dict[str, tuple[str, bool, bool]],
+) -> None:
+    """Record `call` as an exported function if it calls a registrar."""
+    callee = _callee_name(call)
+    if callee in REGISTRARS:
+        project.functions.append(
+            _read_function(facts, module, export, call, REGISTRARS[callee], None, False)
+        )
+    elif callee in builders:
+        kind, public, checks = builders[callee]
+        project.functions.append(
+            _read_function(facts, module, export, call, (kind, public), callee, checks)
+        )
 
 
 def _module_name(relative: str, project: Project) -> str:
@@ -412,7 +539,13 @@ def _read_import(facts: SourceFacts, statement: Node) -> None:
 
 
 def _resolve(directory: Path, module: str) -> Path | None:
-    base = (directory / module).resolve()
+    """The file a relative import names, the way the bundler finds it."""
+    return _resolve_cached(str(directory), module)
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolve_cached(directory: str, module: str) -> Path | None:
+    base = Path(os.path.normpath(os.path.join(_resolved(directory), module)))
     stem = re.sub(r"\.(js|mjs)$", "", str(base))
     for candidate in (
         Path(stem + ".ts"),
@@ -477,6 +610,8 @@ def _read_function(
     if not args:
         return function
     definition = unwrap(args[0])
+    if definition.type == "object" or definition.type in FUNCTION_NODES:
+        function.definition_span = file.span(definition)
     handler: Node | None = None
     if definition.type in FUNCTION_NODES:
         function.old_syntax = kind != "httpAction"
@@ -495,6 +630,7 @@ def _read_function(
                 function.args_span = file.span(item)
                 if value is not None:
                     function.args = _arg_fields(file, unwrap(value))
+                    function.arg_spans = _arg_spans(file, unwrap(value))
             elif key == "returns":
                 function.has_returns = True
             elif key == "handler":
@@ -502,6 +638,10 @@ def _read_function(
                 if handler is not None:
                     handler = unwrap(handler)
     if handler is not None and handler.type in FUNCTION_NODES:
+        function.handler_span = file.span(handler)
+        facts.handlers[handler.start_byte] = function.args
+        function.args_parameter, function.args_type = _args_parameter(handler)
+        function.guard_calls = _guard_calls(handler)
         body = handler.child_by_field_name("body")
         if body is not None:
             function.body = _read_body(facts, body)
@@ -530,6 +670,23 @@ def _arg_fields(file: SourceFile, node: Node) -> dict[str, str]:
     return fields
 
 
+def _arg_spans(file: SourceFile, node: Node) -> dict[str, Span]:
+    """Where each argument `_arg_fields` reads is declared."""
+    if node.type == "call_expression":
+        args = _arguments(node)
+        if args and unwrap(args[0]).type == "object":
+            node = unwrap(args[0])
+    spans: dict[str, Span] = {}
+    for item in node.named_children if node.type == "object" else []:
+        key = item.child_by_field_name("key") if item.type == "pair" else item
+        if item.type == "pair" and key is not None:
+            name = string_value(file, key) if key.type == "string" else _text(key)
+            spans[name] = file.span(item)
+        elif item.type == "shorthand_property_identifier":
+            spans[_text(item)] = file.span(item)
+    return spans
+
+
 def _uses_args(handler: Node) -> bool:
     """Whether the handler takes a second parameter it could read args from."""
     parameters = handler.child_by_field_name("parameters")
@@ -537,6 +694,98 @@ def _uses_args(handler: Node) -> bool:
         return False
     names = [p for p in parameters.named_children if p.type != "comment"]
     return len(names) >= 2
+
+
+def _args_parameter(handler: Node) -> tuple[bool, str | None]:
+    """Whether the handler takes a second parameter that is not an empty
+    `{}` pattern, and that parameter's type annotation."""
+    parameters = handler.child_by_field_name("parameters")
+    if parameters is None:
+        return False, None
+    names = [p for p in parameters.named_children if p.type != "comment"]
+    if len(names) < 2:
+        return False, None
+    second = names[1]
+    pattern = second.child_by_field_name("pattern") or second
+    if pattern.type == "object_pattern" and not [
+        c for c in pattern.named_children if c.type != "comment"
+    ]:
+        return False, None
+    annotation = second.child_by_field_name("type")
+    if annotation is None:
+        return True, None
+    return True, _text(annotation).lstrip(":").strip()
+
+
+def _guard_calls(handler: Node) -> list[str]:
+    """The callees where ESLint's `require-access-control` looks for an
+    access check: an expression body's call; each top-level statement's call
+    (`await check(ctx)`, `const user = await check(ctx)`, `return check(ctx)`);
+    and any call in a top-level `if` test, negated or combined."""
+    body = handler.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return _called(body)
+    out: list[str] = []
+    for statement in body.named_children:
+        if statement.type == "expression_statement" and statement.named_children:
+            out += _called(statement.named_children[0])
+        elif statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                value = declarator.child_by_field_name("value")
+                if value is not None:
+                    out += _called(value)
+        elif statement.type == "return_statement" and statement.named_children:
+            out += _called(statement.named_children[0])
+        elif statement.type == "if_statement":
+            condition = statement.child_by_field_name("condition")
+            if condition is not None:
+                out += _called_within(condition)
+    return out
+
+
+def _called(node: Node) -> list[str]:
+    """The name of the call `node` is, through `await` and type wrappers:
+    `f` for `f(...)`, `m` for `x.m(...)`; a bare `require` is an import."""
+    node = unwrap(node)
+    while node.type == "await_expression" and node.named_children:
+        node = unwrap(node.named_children[0])
+    if node.type != "call_expression":
+        return []
+    function = node.child_by_field_name("function")
+    if function is None:
+        return []
+    function = unwrap(function)
+    if function.type == "identifier":
+        name = _text(function)
+        return [] if name == "require" else [name]
+    prop = function.child_by_field_name("property")
+    if function.type == "member_expression" and prop is not None:
+        if prop.type == "property_identifier":
+            return [_text(prop)]
+    return []
+
+
+def _called_within(node: Node) -> list[str]:
+    """`_called` through `!`, `await`, `&&`, `||` and comparisons."""
+    found = _called(node)
+    if found:
+        return found
+    node = unwrap(node)
+    if node.type in ("await_expression", "unary_expression"):
+        inner = node.child_by_field_name("argument")
+        if inner is None and node.named_children:
+            inner = node.named_children[-1]
+        return _called_within(inner) if inner is not None else []
+    if node.type == "binary_expression":
+        out: list[str] = []
+        for side in ("left", "right"):
+            child = node.child_by_field_name(side)
+            if child is not None:
+                out += _called_within(child)
+        return out
+    return []
 
 
 def _top_level_calls(body: Node) -> list[str]:
@@ -579,7 +828,99 @@ def _read_body(facts: SourceFacts, body: Node) -> Body:
             out.calls.append(Call("process_env", "process.env", file.span(node)))
         for child in reversed(node.named_children):
             stack.append((child, in_loop))
+    out.loop_reads = _loop_reads(facts, body)
     return out
+
+
+def _loop_reads(facts: SourceFacts, body: Node) -> list[LoopRead]:
+    """The awaits in loop bodies (and conditions, which run every
+    iteration) that read. A for-of's iterable and a for's initializer run
+    once, so they are not inside the loop."""
+    out: list[LoopRead] = []
+    stack: list[tuple[Node, Node | None]] = [(body, None)]
+    while stack:
+        node, loop = stack.pop()
+        if node.type in FUNCTION_NODES and node is not body:
+            loop = None
+        if node.type == "await_expression" and loop is not None:
+            read = _awaited_reads(facts, node, loop)
+            if read is not None:
+                out.append(read)
+        once = (
+            node.child_by_field_name(
+                "right" if node.type == "for_in_statement" else "initializer"
+            )
+            if node.type in LOOPS
+            else None
+        )
+        for child in reversed(node.named_children):
+            inside = node if node.type in LOOPS else loop
+            stack.append(
+                (child, loop if once is not None and child.id == once.id else inside)
+            )
+    return out
+
+
+def _awaited_reads(facts: SourceFacts, node: Node, loop: Node) -> LoopRead | None:
+    reads: list[str] = []
+    helpers: list[tuple[str, str]] = []
+    names: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in FUNCTION_NODES:
+            continue
+        stack.extend(reversed(current.named_children))
+        if current.type != "call_expression":
+            continue
+        found = _method_of(current)
+        callee = _callee_name(current)
+        if found is None and callee is not None:
+            helpers.append(facts.imports.get(callee, (facts.relative, callee)))
+            names.append(callee)
+            continue
+        if found is None:
+            continue
+        method, target = found
+        if _is_db(target) and method in ("get", "query"):
+            args = _arguments(current)
+            first = unwrap(args[0]) if args else None
+            table = (
+                string_value(facts.file, first)
+                if first is not None and first.type == "string"
+                else None
+            )
+            reads.append(
+                f'db.query("{table}")'
+                if method == "query" and table
+                else f"db.{method}"
+            )
+        elif method in ("runQuery", "runMutation", "runAction"):
+            reads.append(f"ctx.{method}")
+        elif facts.imports.get(_text(target), ("", ""))[1] == "*":
+            helpers.append((facts.imports[_text(target)][0], method))
+            names.append(method)
+    if not reads and not helpers:
+        return None
+    return LoopRead(
+        facts.file.span(node),
+        facts.file.span(loop),
+        _loop_kind(loop),
+        tuple(reads),
+        tuple(helpers),
+        tuple(names),
+    )
+
+
+def _loop_kind(loop: Node) -> str:
+    if loop.type == "for_in_statement":
+        operator = loop.child_by_field_name("operator")
+        word = _text(operator) if operator is not None else "of"
+        awaited = any(c.type == "await" for c in loop.children)
+        return "for-await" if awaited else f"for-{word}"
+    return {"while_statement": "while", "do_statement": "do-while"}.get(
+        loop.type, "for"
+    )
 
 
 def _method_of(call: Node) -> tuple[str, Node] | None:
@@ -638,17 +979,37 @@ def _read_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> None
                 table=table,
                 explicit_table=explicit and method != "insert" and len(args) >= 2,
                 in_loop=in_loop,
+                arguments=len(args),
+                receiver=target_text,
+                first_argument=file.span(args[0]) if args else None,
+                known_db=target_text.endswith(".db"),
             )
         )
     elif method in ("runQuery", "runMutation", "runAction"):
         reference = _text(args[0]) if args else None
+        where = file.span(args[0]) if args else None
         out.calls.append(
-            Call("run", method, file.span(node), target=reference, in_loop=in_loop)
+            Call(
+                "run",
+                method,
+                file.span(node),
+                target=reference,
+                in_loop=in_loop,
+                target_span=where,
+            )
         )
     elif method in ("runAfter", "runAt") and target_text.endswith("scheduler"):
         reference = _text(args[1]) if len(args) >= 2 else None
+        where = file.span(args[1]) if len(args) >= 2 else None
         out.calls.append(
-            Call("schedule", method, file.span(node), target=reference, in_loop=in_loop)
+            Call(
+                "schedule",
+                method,
+                file.span(node),
+                target=reference,
+                in_loop=in_loop,
+                target_span=where,
+            )
         )
     elif target_text.endswith("auth") or method == "getAuthUserId":
         out.calls.append(Call("auth", method, file.span(node), in_loop=in_loop))
@@ -862,6 +1223,7 @@ def _reach(
         loop_awaits=list(body.loop_awaits),
         helpers=list(body.helpers),
         helper_names=list(body.helper_names),
+        loop_reads=list(body.loop_reads),
     )
     if depth == 0:
         return out
@@ -875,6 +1237,7 @@ def _reach(
         out.calls += inner.calls
         out.loop_awaits += inner.loop_awaits
         out.helper_names += inner.helper_names
+        out.loop_reads += inner.loop_reads
     return out
 
 

@@ -79,6 +79,14 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
             fix=fix,
             data={"functions": users, "table": chain.table, "fields": fields},
         )
+        for span in chain.filters[1:]:
+            yield rule.finding(
+                f'another .filter on the same query of "{chain.table or "?"}"',
+                span,
+                hint="join the predicates with q.and(...), then move what you can "
+                "into a withIndex range",
+                data={"functions": users, "table": chain.table},
+            )
 
 
 def _source(subject: Subject, file: str) -> bytes | None:
