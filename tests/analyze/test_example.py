@@ -27,7 +27,7 @@ def test_example_analyzes_typechecks_and_fixes() -> None:
     places = {(f.code, f.span.file, f.span.line) for f in before.findings if f.span}
     assert ("A201", "convex/comments.ts", 12) in places
     assert ("A201", "convex/notifications.ts", 25) in places
-    assert ("A202", "convex/notifications.ts", 26) in places
+    assert ("A202", "convex/notifications.ts", 23) in places
     assert {s.name for s in before.suggestions} == set()  # existing indexes serve
 
     assert run(["--project", str(work), "analyze", "--fix"]) == 0

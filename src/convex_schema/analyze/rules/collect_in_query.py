@@ -5,8 +5,8 @@ rule covers the rest of what ESLint's `no-collect-in-query` reports: a
 `.collect()` after a `withIndex` range or a search, which loads every
 matching document at once and gets slower, then fails, as the range fills.
 Like ESLint it looks at every `db.query(…)….collect()` in every file (tests
-and top-level code too) and reports where the chain starts; a chain that
-A202 already reports on that line is left to A202.
+and top-level code too) and reports where the chain starts; a whole-table
+read is left to A202, which reports on the same line.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from convex_schema.analyze.functions import QueryChain
-from convex_schema.analyze.registry import Category, Rule, Subject, by_code, rule
+from convex_schema.analyze.registry import Category, Rule, Subject, rule
+from convex_schema.analyze.rules.unbounded_collect import reads_whole_table
 from convex_schema.diagnostics import Diagnostic, Severity
 
 
@@ -29,12 +30,18 @@ from convex_schema.diagnostics import Diagnostic, Severity
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     project = subject.project
-    reported = _whole_table_lines(subject)
+    # A202 reports whole-table reads that functions and helpers make, on the
+    # same line; the rest (a test file's, top-level code's) stay here.
+    whole = {
+        (chain.span.file, chain.span.start)
+        for _, chain in project.queries()
+        if reads_whole_table(chain)
+    }
     for facts in project.files.values():
         for chain in facts.body.queries:
             if chain.terminal != "collect":
                 continue
-            if (chain.span.file, chain.span.line) in reported:
+            if (chain.span.file, chain.span.start) in whole:
                 continue
             users = sorted(f.name for f in project.users_of(chain))
             yield rule.finding(
@@ -60,15 +67,3 @@ def _message(chain: QueryChain) -> str:
             "range at once, and the range can still grow"
         )
     return f".collect() loads every document of {table} at once"
-
-
-def _whole_table_lines(subject: Subject) -> set[tuple[str, int]]:
-    """Where A202 reports a `.collect()` of a whole table."""
-    unbounded = by_code().get("A202")
-    if unbounded is None:
-        return set()
-    return {
-        (f.span.file, f.span.line)
-        for f in unbounded.check(subject, unbounded)
-        if f.span
-    }

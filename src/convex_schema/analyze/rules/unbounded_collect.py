@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from convex_schema.analyze.functions import QueryChain
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
+
+
+def reads_whole_table(chain: QueryChain) -> bool:
+    """A `.collect()` or `for await` over a query with no index range."""
+    return (
+        chain.terminal in ("collect", "iterate")
+        and not chain.index_range
+        and chain.search_index is None
+    )
 
 
 @rule(
@@ -18,9 +28,7 @@ from convex_schema.diagnostics import Diagnostic, Severity
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     for _, chain in subject.project.queries():
-        if chain.terminal not in ("collect", "iterate"):
-            continue
-        if chain.index_range or chain.search_index is not None:
+        if not reads_whole_table(chain):
             continue
         table = chain.table or "?"
         users = sorted(f.name for f in subject.project.users_of(chain))
@@ -31,7 +39,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         what = "collects" if chain.terminal == "collect" else "iterates over"
         yield rule.finding(
             f'this query {what} every document of "{table}"{size}',
-            chain.terminal_span or chain.span,
+            chain.span,  # where the chain starts, as ESLint reports it
             hint="bound it: .take(n), .paginate(opts), or a withIndex range",
             data={"functions": users, "table": chain.table},
         )
