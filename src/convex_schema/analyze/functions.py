@@ -55,6 +55,7 @@ TERMINALS = {"collect", "take", "first", "unique", "paginate"}
 RANGE_OPS = {"eq", "gt", "gte", "lt", "lte"}
 FILTER_OPS = {"eq", "neq", "gt", "gte", "lt", "lte"}
 DB_METHODS = {"get", "insert", "patch", "replace", "delete", "query", "normalizeId"}
+LOOP_WORDS = re.compile(rb"\b(for|while|do)\b")
 LOOPS = {"for_statement", "for_in_statement", "while_statement", "do_statement"}
 FUNCTION_NODES = {
     "arrow_function",
@@ -186,8 +187,6 @@ class SourceFacts:
     file: SourceFile
     use_node: bool = False
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
-    process_env: list[Span] = field(default_factory=list)
-    crons: list[tuple[str, Span]] = field(default_factory=list)  # schedule, span
     # Filled by `modules.read_modules`:
     entry_point: bool = True  # Convex bundles it as a module of functions
     import_list: list[Import] = field(default_factory=list)
@@ -196,6 +195,10 @@ class SourceFacts:
     body: Body = field(default_factory=Body)  # every db call and query in it
     # handler node's first byte -> its args validators (name -> text)
     handlers: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def source(self) -> bytes:
+        return self.file.source
 
 
 @dataclass
@@ -208,6 +211,9 @@ class Project:
     errors: list[tuple[str, Span]] = field(default_factory=list)
     _users: dict[tuple[str, int], list[Function]] | None = field(
         default=None, repr=False, compare=False
+    )
+    _others: dict[str, SourceFacts | None] = field(
+        default_factory=dict, repr=False, compare=False
     )
 
     def queries(self) -> Iterator[tuple[Function | None, QueryChain]]:
@@ -226,6 +232,22 @@ class Project:
                 if key not in seen:
                     seen.add(key)
                     yield None, chain
+
+    def facts_of(self, relative: str) -> SourceFacts | None:
+        """A file's facts by its path: a project file's, or (for a file the
+        functions folder does not hold, such as one excluded by `ignore`) a
+        file parsed on demand and kept aside."""
+        found = self.files.get(relative)
+        if found is not None:
+            return found
+        if relative not in self._others:
+            path = self.root / relative
+            facts = None
+            if path.is_file() and path.suffix in (".ts", ".tsx", ".js", ".mjs"):
+                file = SourceFile(str(path), path.read_bytes(), relative)
+                facts = SourceFacts(path, relative, file)
+            self._others[relative] = facts
+        return self._others[relative]
 
     def users_of(self, chain: QueryChain) -> list[Function]:
         """The functions that run `chain`, directly or through helpers."""
@@ -267,8 +289,22 @@ def function_files(functions_dir: Path) -> list[Path]:
 
 def read_project(root: Path, functions_dir: Path) -> Project:
     """Every file's facts, every function, helpers resolved across files."""
+    paths = function_files(functions_dir)
+    project = _read_files(root, functions_dir, paths, _builders(root, paths))
+    for function in project.functions:
+        function.reach = _reach(project, function.body, HELPER_DEPTH, set())
+    return project
+
+
+def _read_files(
+    root: Path,
+    functions_dir: Path,
+    paths: list[Path],
+    builders: dict[str, tuple[str, bool, bool]],
+) -> Project:
+    """The facts of each file of `paths`, before helpers are followed."""
     project = Project(root=root, functions_dir=functions_dir)
-    for path in function_files(functions_dir):
+    for path in paths:
         relative = _relative(path, root)
         file = SourceFile(str(path), path.read_bytes(), relative)
         facts = SourceFacts(path, relative, file)
@@ -278,11 +314,8 @@ def read_project(root: Path, functions_dir: Path) -> Project:
             project.errors.append(
                 ("this file does not parse as TypeScript", file.span(first))
             )
-    builders = _builders(project)
     for facts in project.files.values():
         _read_file(project, facts, builders)
-    for function in project.functions:
-        function.reach = _reach(project, function.body, HELPER_DEPTH, set())
     # Imported here: `modules` builds on this module's readers.
     from convex_schema.analyze.modules import read_modules
 
@@ -291,15 +324,19 @@ def read_project(root: Path, functions_dir: Path) -> Project:
 
 
 def _relative(path: Path, root: Path) -> str:
-    return _relative_cached(str(path), str(root))
+    """`path` relative to the project root, with `/` (as findings show it)."""
+    return _relative_text(str(path), str(root))
 
 
 @functools.lru_cache(maxsize=65536)
-def _relative_cached(path: str, root: str) -> str:
-    try:
-        return Path(path).resolve().relative_to(_resolved(root)).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+def _relative_text(path: str, root: str) -> str:
+    absolute = os.path.abspath(path)
+    base = str(_resolved(str(root)))
+    if not absolute.startswith(base + os.sep):
+        absolute = str(Path(absolute).resolve())  # through a symlink, maybe
+        if not absolute.startswith(base + os.sep):
+            return Path(path).as_posix()
+    return Path(absolute[len(base) + 1 :]).as_posix()
 
 
 @functools.lru_cache(maxsize=64)
@@ -348,12 +385,17 @@ def _text(node: Node) -> str:
     return node.text.decode("utf-8", "replace") if node.text else ""
 
 
-def _builders(project: Project) -> dict[str, tuple[str, bool, bool]]:
+def _builders(root: Path, paths: list[Path]) -> dict[str, tuple[str, bool, bool]]:
     """Names bound to custom builders anywhere in the project:
-    name -> (kind, public, checks auth)."""
+    name -> (kind, public, checks auth). Only files that mention a builder
+    are parsed for this."""
     out: dict[str, tuple[str, bool, bool]] = {}
-    for facts in project.files.values():
-        for name, value, _, _ in _top_level(facts.file.tree.root_node):
+    for path in paths:
+        source = path.read_bytes()
+        if b"ustom" not in source and b"zid" not in source:
+            continue
+        file = SourceFile(str(path), source, _relative(path, root))
+        for name, value, _, _ in _top_level(file.tree.root_node):
             if value.type != "call_expression":
                 continue
             callee = _callee_name(value)
@@ -417,7 +459,6 @@ def _read_file(
                 facts.use_node = True
         elif statement.type == "import_statement":
             _read_import(facts, statement)
-    _scan_file_wide(facts)
     module = _module_name(facts.relative, project)
     exports, defaults = _other_exports(root)
     for value in defaults:
@@ -558,28 +599,6 @@ def _resolve_cached(directory: str, module: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
-
-
-def _scan_file_wide(facts: SourceFacts) -> None:
-    """`process.env` anywhere, and the schedules of `crons.daily/hourly/cron(...)`."""
-    file = facts.file
-    stack = [file.tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.type == "member_expression":
-            if _text(node) == "process.env":
-                facts.process_env.append(file.span(node))
-        elif node.type == "call_expression":
-            function = unwrap(node.child_by_field_name("function") or node)
-            if function.type == "member_expression":
-                prop = function.child_by_field_name("property")
-                method = _text(prop) if prop is not None else ""
-                if method in ("hourly", "daily", "weekly", "monthly", "cron"):
-                    facts.crons.append((method, file.span(node)))
-        stack.extend(reversed(node.named_children))
-
-
-# --- functions -------------------------------------------------------------
 
 
 def _read_function(
@@ -802,7 +821,13 @@ def _top_level_calls(body: Node) -> list[str]:
                 continue
             if node.type == "call_expression":
                 function = node.child_by_field_name("function")
-                if function is not None:
+                # A chain link (`….take(5)`) is not a check; its inner calls are
+                # visited on their own.
+                if function is not None and not (
+                    function.type == "member_expression"
+                    and (function.child_by_field_name("object") or function).type
+                    == "call_expression"
+                ):
                     out.append(_text(function))
             stack.extend(node.named_children)
     return out
@@ -828,7 +853,8 @@ def _read_body(facts: SourceFacts, body: Node) -> Body:
             out.calls.append(Call("process_env", "process.env", file.span(node)))
         for child in reversed(node.named_children):
             stack.append((child, in_loop))
-    out.loop_reads = _loop_reads(facts, body)
+    if LOOP_WORDS.search(facts.file.source, body.start_byte, body.end_byte):
+        out.loop_reads = _loop_reads(facts, body)
     return out
 
 
@@ -959,10 +985,12 @@ def _read_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> None
             out.helpers.append(local)
         return
     method, target = found
-    target_text = _text(target)
+    # A link of a chain (`….withIndex(…).take(5)`) has a call as its target:
+    # none of the receivers below is one, so its text is not needed.
+    target_text = "" if target.type == "call_expression" else _text(target)
     if method == "now" and target_text == "Date":
         out.calls.append(Call("date_now", "Date.now", file.span(node), in_loop=in_loop))
-    elif _is_db(target) and method in DB_METHODS:
+    elif method in DB_METHODS and (target_text == "db" or target_text.endswith(".db")):
         if method == "query":
             out.queries.append(_read_chain(file, node, in_loop))
             return
@@ -1018,7 +1046,7 @@ def _read_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> None
         out.helpers.append((facts.imports[target_text][0], method))
         out.helper_names.append(method)
     if method not in ("runQuery", "runMutation", "runAction") and _calls_access_helper(
-        _text(node.child_by_field_name("function") or node) + "("
+        method + "("
     ):
         out.calls.append(Call("auth", method, file.span(node), in_loop=in_loop))
 

@@ -720,7 +720,7 @@ def _returned_table(
         source, name = facts.imports[name]
     owner = facts
     if source is not None:
-        found = project.files.get(_relative(Path(source), project.root))
+        found = project.facts_of(_relative(Path(source), project.root))
         if found is None:
             return None
         owner = found

@@ -40,7 +40,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
                 continue
             receiver = re.sub(r"\s+", "", call.receiver)
             first = call.first_argument
-            argument = facts.file.source[first.start : first.end].decode()
+            argument = facts.source[first.start : first.end].decode()
             if len(argument) > 40 or "\n" in argument:
                 argument = "id"
             rest = ", …" if call.arguments > 1 else ""

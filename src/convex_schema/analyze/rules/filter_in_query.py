@@ -91,4 +91,4 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
 
 def _source(subject: Subject, file: str) -> bytes | None:
     facts = subject.project.files.get(file)
-    return facts.file.source if facts is not None else None
+    return facts.source if facts is not None else None

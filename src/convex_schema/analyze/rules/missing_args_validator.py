@@ -123,7 +123,7 @@ def _fix(project: Project, function: Function) -> dict[str, object] | None:
     facts = project.files.get(function.file)
     if span is None or facts is None:
         return None
-    source = facts.file.source
+    source = facts.source
     after = span.start + 1  # just after `{`
     layout = re.match(rb"[ \t]*\r?\n([ \t]*)", source[after : span.end])
     text = f"\n{layout.group(1).decode()}args: {{}}," if layout else " args: {},"

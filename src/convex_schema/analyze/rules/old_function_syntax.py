@@ -33,7 +33,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         if facts is None or not facts.entry_point:
             continue
         registrar = function.name_span
-        callee = facts.file.source[registrar.start : registrar.end].decode()
+        callee = facts.source[registrar.start : registrar.end].decode()
         yield rule.finding(
             f"{'' if function.public else 'internal '}{function.kind} "
             f'"{function.name}" is registered with a bare handler',
@@ -50,7 +50,7 @@ def _fix(project: Project, function: Function) -> dict[str, object] | None:
     facts = project.files.get(function.file)
     if span is None or facts is None:
         return None
-    source = facts.file.source
+    source = facts.source
     line_start = source.rfind(b"\n", 0, function.span.start) + 1
     line = source[line_start : function.span.start].decode()
     indent = line[: len(line) - len(line.lstrip())]
