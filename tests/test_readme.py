@@ -50,3 +50,13 @@ def test_every_migration_risk_is_documented() -> None:
     readme = (ROOT / "README.md").read_text()
     for code in RISKS:
         assert f"| {code} |" in readme, code
+
+
+def test_the_analyzer_rules_table_is_current() -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from rules_table import rules_table
+
+    readme = (ROOT / "README.md").read_text()
+    assert rules_table() in readme, "run tools/rules_table.py and paste its table"

@@ -57,8 +57,8 @@ const unused = query(async (ctx) => null);
         "export const viewer = query({\n"
         "  args: {},\n"
         "  handler: async (ctx) => {\n"
-        "  return await ctx.auth.getUserIdentity();\n"
-        "},\n"
+        "    return await ctx.auth.getUserIdentity();\n"
+        "  },\n"
         "});"
     ) in _apply(source, viewer.fix)
     # The handler takes arguments: their validators are for a person to write.

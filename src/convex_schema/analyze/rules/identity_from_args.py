@@ -32,8 +32,9 @@ USER_ID = re.compile(r"""(v\.optional\(\s*)?v\.id\(\s*["'`]users["'`]\s*\)""")
     Category.security,
     "A public function takes a user's identity from its args (email, userId, "
     'authorId, ownerId, creatorId, *UserId, or v.id("users")), so a client can '
-    "act as anyone; derive the user from ctx.auth. Info when the function also "
-    "checks auth; internal functions are not reported.",
+    "act as anyone; derive the user from ctx.auth. Info for a query (reading by a "
+    "user id is often fine) and when the function also checks auth; internal "
+    "functions are not reported.",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     for function in subject.project.functions:

@@ -34,8 +34,9 @@ CHECK_NAME = re.compile(r"^(require|assert|check|ensure|can)([A-Z_]|$)|^has[A-Z_
     Severity.WARNING,
     Category.security,
     "A public function never checks who is calling: its handler, the helpers it "
-    "calls and its builder read no ctx.auth and call no access check. Info when "
-    "it checks, but not with a top-level check call at the start of the handler.",
+    "calls and its builder read no ctx.auth and call no access check. Info for a "
+    "query (public reads of public data are common), and for a function that "
+    "checks, but not with a top-level check call at the start of the handler.",
     eslint="require-access-control",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:

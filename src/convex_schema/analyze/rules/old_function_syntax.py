@@ -54,7 +54,8 @@ def _fix(project: Project, function: Function) -> dict[str, object] | None:
     line_start = source.rfind(b"\n", 0, function.span.start) + 1
     line = source[line_start : function.span.start].decode()
     indent = line[: len(line) - len(line.lstrip())]
-    handler = source[span.start : span.end].decode()
+    # The handler moves one level in: its later lines gain two spaces.
+    handler = source[span.start : span.end].decode().replace("\n", "\n  ")
     args = "" if function.args_parameter else f"{indent}  args: {{}},\n"
     text = f"{{\n{args}{indent}  handler: {handler},\n{indent}}}"
     return {
