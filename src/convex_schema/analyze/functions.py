@@ -178,6 +178,10 @@ class Function:
     top_level_calls: list[str] = field(default_factory=list)
 
 
+# The calls, queries, helpers and helper names one call adds to a Body.
+CallFacts = tuple[list["Call"], list["QueryChain"], list[tuple[str, str]], list[str]]
+
+
 @dataclass
 class SourceFacts:
     """A file's own facts, beside its functions."""
@@ -195,6 +199,10 @@ class SourceFacts:
     body: Body = field(default_factory=Body)  # every db call and query in it
     # handler node's first byte -> its args validators (name -> text)
     handlers: dict[int, dict[str, str]] = field(default_factory=dict)
+    # What each call read so far found, by (start, end, in a loop).
+    read_calls: dict[tuple[int, int, bool], CallFacts] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def source(self) -> bytes:
@@ -969,6 +977,28 @@ def _is_db(target: Node) -> bool:
 
 
 def _read_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> None:
+    """Record what the call `node` does in `out`. The module scan reads every
+    call of a file again after the handlers were read: it gets what was
+    found the first time."""
+    key = (node.start_byte, node.end_byte, in_loop)
+    known = facts.read_calls.get(key)
+    if known is not None:
+        out.calls += known[0]
+        out.queries += known[1]
+        out.helpers += known[2]
+        out.helper_names += known[3]
+        return
+    marks = (len(out.calls), len(out.queries), len(out.helpers), len(out.helper_names))
+    _read_new_call(facts, node, in_loop, out)
+    facts.read_calls[key] = (
+        out.calls[marks[0] :],
+        out.queries[marks[1] :],
+        out.helpers[marks[2] :],
+        out.helper_names[marks[3] :],
+    )
+
+
+def _read_new_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> None:
     file = facts.file
     found = _method_of(node)
     args = _arguments(node)
