@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.syntax import Syntax
 
-from convex_schema.analyze import RULES, Analysis, analyze_project
+from convex_schema.analyze import RULES, Analysis, analyze_project, collector_paused
 from convex_schema.analyze.config import load_config
 from convex_schema.analyze.fixes import FixPlan, plan_fixes
 from convex_schema.analyze.score import WEIGHTS
@@ -87,17 +87,18 @@ def analyze(
     config = load_config(root)
     config.disable |= {code.upper() for code in disable or []}
     profile = _profile(data, output_format) if data is not None else None
-    analysis = analyze_project(root, schema, config, profile)
-    if fix:
-        _fix(analysis, dry_run, output_format)
-        if not dry_run:
-            analysis = analyze_project(root, schema, config, profile)
-    if output_format is AnalyzeFormat.json:
-        print_json(_json(analysis))
-    elif output_format is AnalyzeFormat.sarif:
-        print_json(sarif(analysis.findings, RULES))
-    else:
-        _print_text(analysis, suggestions)
+    with collector_paused():
+        analysis = analyze_project(root, schema, config, profile)
+        if fix:
+            _fix(analysis, dry_run, output_format)
+            if not dry_run:
+                analysis = analyze_project(root, schema, config, profile)
+        if output_format is AnalyzeFormat.json:
+            print_json(_json(analysis))
+        elif output_format is AnalyzeFormat.sarif:
+            print_json(sarif(analysis.findings, RULES))
+        else:
+            _print_text(analysis, suggestions)
     highest = worst(analysis.findings)
     if highest is not None and highest >= threshold:
         raise typer.Exit(1)
