@@ -100,7 +100,11 @@ def _object_from(ev: Evaluator, fields: Any, span: Span, where: str) -> ObjectV:
                 field_span,
                 UNDEFINED_HINT,
             )
-        checked = as_validator(ev, value, field_span, f'the field "{name}"')
+        checked = (
+            value
+            if type(value) is VVal  # as nearly always; no message to build
+            else as_validator(ev, value, field_span, f'the field "{name}"')
+        )
         out.append(Field(name, checked.validator, checked.optional, field_span))
     return ObjectV(tuple(out), span=span)
 
@@ -358,19 +362,15 @@ def _strings(
     return None
 
 
-def _table_member(ev: Evaluator, table: TableBuilder, key: str, span: Span) -> Any:
+def table_member(table: TableBuilder, key: str) -> Any:
+    """A property of a table definition: its validator, or one of the methods
+    that add indexes to it."""
     if key == "validator":
         return table.document
-    methods = {
-        "index": _index,
-        "searchIndex": _search_index,
-        "vectorIndex": _vector_index,
-        "staged": _staged,
-    }
-    if key in methods:
-        method = methods[key]
-        return Builtin(key, lambda ev, args, span: method(ev, table, args, span))
-    return UNDEFINED
+    method = _TABLE_METHODS.get(key)
+    if method is None:
+        return UNDEFINED
+    return Builtin(key, lambda ev, args, span: method(ev, table, args, span))
 
 
 def _index_name(ev: Evaluator, args: list[Any], span: Span, what: str) -> str | None:
@@ -496,6 +496,14 @@ def _staged(ev: Evaluator, table: TableBuilder, args: list[Any], span: Span) -> 
     return table
 
 
+_TABLE_METHODS = {
+    "index": _index,
+    "searchIndex": _search_index,
+    "vectorIndex": _vector_index,
+    "staged": _staged,
+}
+
+
 def _define_schema(ev: Evaluator, args: list[Any], span: Span) -> Any:
     tables, options = _arg(args, 0), _arg(args, 1)
     if isinstance(tables, Unknown):
@@ -573,7 +581,7 @@ def member_of(ev: Evaluator, target: Any, key: str, span: Span) -> Any:
     if isinstance(target, VVal):
         return _validator_member(ev, target, key, span)
     if isinstance(target, TableBuilder):
-        return _table_member(ev, target, key, span)
+        return table_member(target, key)
     if isinstance(target, SchemaValue):
         return _schema_member(ev, target, key, span)
     if isinstance(target, list):

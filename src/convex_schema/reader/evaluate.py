@@ -128,9 +128,14 @@ class Module:
     default_node: Node | None = None
     effects: list[Node] = field(default_factory=list)
     effects_done: bool = False
+    # The expression handler for each kind id of this file's grammar.
+    handlers: dict[int, Callable[[Evaluator, Node, Scope], Any]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self.scope = Scope(self)
+        self.handlers = handlers_by_kind(self.file.grammar)
 
 
 class Evaluator:
@@ -145,6 +150,10 @@ class Evaluator:
         self.depth = 0
         self.root: Path | None = None
         self.overrides: dict[str, bytes] = {}
+        # Each file is imported many times (once per imported name): resolving
+        # a path touches the file system, so each answer is kept for the read.
+        self._loaded: dict[Path, Module] = {}
+        self._resolved: dict[tuple[Path, str], Path | None] = {}
 
     # -- diagnostics ---------------------------------------------------------
 
@@ -180,8 +189,12 @@ class Evaluator:
         return str(path)
 
     def load(self, path: Path) -> Module:
+        loaded = self._loaded.get(path)
+        if loaded is not None:
+            return loaded
         key = str(path.resolve())
         if key in self.modules:
+            self._loaded[path] = self.modules[key]
             return self.modules[key]
         source = self.overrides.get(key)
         if source is None:
@@ -192,6 +205,7 @@ class Evaluator:
         logger.debug("reading module %s", file.display)
         self._check_syntax(file)
         self._scan(module)
+        self._loaded[path] = module
         return module
 
     def _check_syntax(self, file: SourceFile) -> None:
@@ -506,6 +520,12 @@ class Evaluator:
 
     def resolve(self, base: Path, specifier: str) -> Path | None:
         """A relative import as TypeScript and bundlers resolve it."""
+        key = (base, specifier)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(base, specifier)
+        return self._resolved[key]
+
+    def _resolve(self, base: Path, specifier: str) -> Path | None:
         target = (base / specifier).resolve()
         candidates = [target]
         if target.suffix in (".js", ".mjs", ".cjs", ".jsx"):
@@ -566,14 +586,16 @@ class Evaluator:
     # -- expressions ---------------------------------------------------------
 
     def evaluate(self, node: Node, scope: Scope) -> Any:
-        node = unwrap(node)
-        handler = HANDLERS.get(node.type)
-        file = scope.module.file
-        if handler is None:
-            return Unknown(
-                f"`{_snippet(file, node)}` is not a value the reader models",
-                file.span(node),
-            )
+        handler = scope.module.handlers.get(node.kind_id)
+        if handler is None:  # a wrapper such as `x as T`, or no value we model
+            node = unwrap(node)
+            handler = HANDLERS.get(node.type)
+            if handler is None:
+                file = scope.module.file
+                return Unknown(
+                    f"`{_snippet(file, node)}` is not a value the reader models",
+                    file.span(node),
+                )
         return handler(self, node, scope)
 
     def member(self, target: Any, key: str, span: Span) -> Any:
@@ -586,6 +608,8 @@ class Evaluator:
         return member_of(self, target, key, span)
 
     def call(self, callee: Any, args: list[Any], span: Span) -> Any:
+        if type(callee) is Builtin:  # most calls: `v.string()`, `.index()`
+            return callee.call(self, args, span)
         if isinstance(callee, _LazyExport):
             callee = callee.get()
         if isinstance(callee, Builtin):
@@ -716,4 +740,4 @@ def _first_error(node: Node) -> Node | None:
 
 
 # The handlers import this module's classes, so they are imported last.
-from convex_schema.reader.expressions import HANDLERS  # noqa: E402
+from convex_schema.reader.expressions import HANDLERS, handlers_by_kind  # noqa: E402

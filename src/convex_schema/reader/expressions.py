@@ -6,6 +6,7 @@ not here evaluates to `Unknown`, which the place that needed it reports.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,10 @@ from tree_sitter import Node
 
 from convex_schema.diagnostics import Diagnostic, Severity
 from convex_schema.model import Span
+
+# Imported while it is itself loading (it imports the evaluator, which loads
+# this module): its functions are only looked up once evaluation runs.
+from convex_schema.reader import builtins as modelled
 from convex_schema.reader.evaluate import (
     Evaluator,
     Scope,
@@ -21,19 +26,32 @@ from convex_schema.reader.evaluate import (
     _params,
     _snippet,
 )
-from convex_schema.reader.syntax import SourceFile, number_value, string_value, unwrap
+from convex_schema.reader.syntax import (
+    Grammar,
+    SourceFile,
+    number_value,
+    string_value,
+    unwrap,
+)
 from convex_schema.reader.values import (
     UNDEFINED,
     JSFunction,
     JSObject,
     Namespace,
+    TableBuilder,
     Unknown,
     type_name,
 )
 
 
 def _string(ev: Evaluator, node: Node, scope: Scope) -> Any:
-    return string_value(scope.module.file, node)
+    file = scope.module.file
+    inner = file.source[node.start_byte + 1 : node.end_byte - 1]
+    if b"\\" in inner or b"\n" in inner or b"\r" in inner:
+        return string_value(file, node)
+    # Without escapes or line breaks (which tree-sitter leaves out of the
+    # string's fragments) the value is the text between the quotes.
+    return inner.decode("utf-8", "replace")
 
 
 def _template(ev: Evaluator, node: Node, scope: Scope) -> Any:
@@ -84,7 +102,7 @@ def _identifier(ev: Evaluator, node: Node, scope: Scope) -> Any:
     name = file.text(node)
     binding = scope.lookup(name)
     if binding is not None:
-        return ev.force(binding)
+        return binding.value if binding.state == "done" else ev.force(binding)
     return ev.global_value(name, file.span(node))
 
 
@@ -150,21 +168,33 @@ def _binary(ev: Evaluator, node: Node, scope: Scope) -> Any:
 
 
 def _object(ev: Evaluator, node: Node, scope: Scope) -> Any:
-    file = scope.module.file
+    module = scope.module
+    file, grammar, handlers = module.file, module.file.grammar, module.handlers
     result = JSObject()
     for item in node.named_children:
-        kind = item.type
-        if kind == "pair":
-            key_node = item.child_by_field_name("key")
-            value_node = item.child_by_field_name("value")
+        if item.kind_id in grammar.pair:
+            key_node = item.child_by_field_id(grammar.key)
+            value_node = item.child_by_field_id(grammar.value)
             if key_node is None or value_node is None:
                 continue
-            key = _property_key(ev, key_node, scope)
+            if key_node.kind_id in grammar.property_identifier:
+                key: str | Unknown = file.text(key_node)
+            else:
+                key = _property_key(ev, key_node, scope)
             if isinstance(key, Unknown):
                 ev.unsupported(key, "a computed property name")
                 continue
-            result.set(key, ev.evaluate(value_node, scope), file.span(item))
-        elif kind == "shorthand_property_identifier":
+            # What `ev.evaluate` does, without its call: most values are calls.
+            handler = handlers.get(value_node.kind_id)
+            value = (
+                handler(ev, value_node, scope)
+                if handler is not None
+                else ev.evaluate(value_node, scope)
+            )
+            result.set(key, value, file.span(item))
+            continue
+        kind = item.type
+        if kind == "shorthand_property_identifier":
             name = file.text(item)
             result.set(name, ev.lookup(name, scope, file.span(item)), file.span(item))
         elif kind == "spread_element":
@@ -227,8 +257,15 @@ def _array(ev: Evaluator, node: Node, scope: Scope) -> Any:
 def _elements(ev: Evaluator, children: list[Node], scope: Scope) -> list[Any]:
     """Array elements or call arguments, with `...spread` arrays flattened."""
     items: list[Any] = []
+    handlers = scope.module.handlers
     for child in children:
-        if child.type == "spread_element":
+        # What `ev.evaluate` does, without its call (wrappers go through it).
+        handler = handlers.get(child.kind_id)
+        if handler is not None:
+            items.append(handler(ev, child, scope))
+            continue
+        kind = child.type
+        if kind == "spread_element":
             value = ev.evaluate(child.named_children[0], scope)
             if isinstance(value, list):
                 items.extend(value)
@@ -237,19 +274,25 @@ def _elements(ev: Evaluator, children: list[Node], scope: Scope) -> list[Any]:
             else:
                 span = scope.module.file.span(child)
                 items.append(Unknown("a spread that is not an array", span))
-        elif child.type != "comment":
+        elif kind != "comment":
             items.append(ev.evaluate(child, scope))
     return items
 
 
 def _member(ev: Evaluator, node: Node, scope: Scope) -> Any:
     file = scope.module.file
-    target_node = node.child_by_field_name("object")
-    prop = node.child_by_field_name("property")
+    target_node = node.child_by_field_id(file.grammar.object)
+    prop = node.child_by_field_id(file.grammar.property)
     if target_node is None or prop is None:
         return Unknown("an incomplete member access", file.span(node))
     target = ev.evaluate(target_node, scope)
-    key = file.text(prop)
+    return _member_value(ev, file, node, target, file.text(prop))
+
+
+def _member_value(
+    ev: Evaluator, file: SourceFile, node: Node, target: Any, key: str
+) -> Any:
+    """`target[key]` for the member expression `node`."""
     # The common cases need no span; build one only where it may be reported.
     if type(target) is JSObject and key in target.props:
         value = target.props[key]
@@ -257,6 +300,8 @@ def _member(ev: Evaluator, node: Node, scope: Scope) -> Any:
     if type(target) is Namespace and key in target.members:
         value = target.members[key]
         return value.get() if isinstance(value, _LazyExport) else value
+    if type(target) is TableBuilder:  # `.index(...)` and the like
+        return modelled.table_member(target, key)
     return ev.member(target, key, file.span(node))
 
 
@@ -279,15 +324,27 @@ def _subscript(ev: Evaluator, node: Node, scope: Scope) -> Any:
 
 def _call(ev: Evaluator, node: Node, scope: Scope) -> Any:
     file = scope.module.file
-    function_node = node.child_by_field_name("function")
-    arguments = node.child_by_field_name("arguments")
+    grammar = file.grammar
+    function_node = node.child_by_field_id(grammar.function)
+    arguments = node.child_by_field_id(grammar.arguments)
     if function_node is None:
         return Unknown("an incomplete call", file.span(node))
     args: list[Any] = []
     if arguments is not None:
-        if arguments.type == "template_string":
+        if arguments.kind_id in grammar.template_string:
             return Unknown("a tagged template", file.span(node))
-        args = _elements(ev, arguments.named_children, scope)
+        if arguments.named_child_count:  # `v.string()` has none
+            args = _elements(ev, arguments.named_children, scope)
+    if function_node.kind_id in grammar.member_expression:
+        # A method call, as most calls in a schema are (`v.string()`,
+        # `.index(...)`): the member is read here, as `_member` would.
+        target_node = function_node.child_by_field_id(grammar.object)
+        prop = function_node.child_by_field_id(grammar.property)
+        if target_node is not None and prop is not None:
+            target = ev.evaluate(target_node, scope)
+            key = file.text(prop)
+            callee = _member_value(ev, file, function_node, target, key)
+            return ev.call(callee, args, _method_span(file, node, function_node))
     callee = ev.evaluate(function_node, scope)
     return ev.call(callee, args, call_span(file, node))
 
@@ -297,10 +354,18 @@ def call_span(file: SourceFile, node: Node) -> Span:
     parenthesis, which is the text an editor removes to drop it."""
     function_node = unwrap(node.child_by_field_name("function") or node)
     if function_node.type == "member_expression":
-        dot = next((c for c in function_node.children if c.type in (".", "?.")), None)
-        if dot is not None:
-            return file.span_at(dot.start_byte, node.end_byte)
+        return _method_span(file, node, function_node)
     return file.span(node)
+
+
+def _method_span(file: SourceFile, node: Node, member: Node) -> Span:
+    # The dot follows the object, unless a comment sits between them.
+    dot: Node | None = member.child(1)
+    if dot is None or dot.kind_id not in file.grammar.dot:
+        dot = next((c for c in member.children if c.type in (".", "?.")), None)
+    if dot is None:  # `?.`
+        return file.span(node)
+    return file.span(dot, node)
 
 
 def _arrow(ev: Evaluator, node: Node, scope: Scope) -> Any:
@@ -353,7 +418,9 @@ def _new(ev: Evaluator, node: Node, scope: Scope) -> Any:
     return Unknown(f"`{_snippet(file, node)}` constructs an object", file.span(node))
 
 
-HANDLERS: dict[str, Callable[[Evaluator, Node, Scope], Any]] = {
+Handler = Callable[[Evaluator, Node, Scope], Any]
+
+HANDLERS: dict[str, Handler] = {
     "string": _string,
     "template_string": _template,
     "number": _number,
@@ -376,3 +443,15 @@ HANDLERS: dict[str, Callable[[Evaluator, Node, Scope], Any]] = {
     "new_expression": _new,
     "assignment_expression": _assign,
 }
+
+
+@functools.cache
+def handlers_by_kind(grammar: Grammar) -> dict[int, Handler]:
+    """`HANDLERS` by kind id: `node.kind_id` costs less than `node.type`."""
+    language = grammar.language
+    kinds = range(language.node_kind_count)
+    return {
+        kind: HANDLERS[name]
+        for kind in kinds
+        if (name := language.node_kind_for_id(kind)) in HANDLERS
+    }

@@ -51,9 +51,17 @@ class JSObject:
     def items(self) -> list[tuple[str, Any]]:
         """Properties in JavaScript's enumeration order: integer-like keys
         first in ascending order, then the rest in insertion order."""
-        ints = sorted((k for k in self.props if _is_array_index(k)), key=int)
-        rest = [k for k in self.props if not _is_array_index(k)]
-        return [(k, self.props[k]) for k in ints + rest]
+        props = self.props
+        ints = sorted(
+            (k for k in props if k[:1] in _DIGITS and _is_array_index(k)), key=int
+        )
+        if not ints:  # the usual object: field names only
+            return list(props.items())
+        rest = [k for k in props if not _is_array_index(k)]
+        return [(k, props[k]) for k in ints + rest]
+
+
+_DIGITS = frozenset("0123456789")
 
 
 def _is_array_index(key: str) -> bool:
