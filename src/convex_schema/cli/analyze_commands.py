@@ -6,16 +6,12 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.syntax import Syntax
 
-from convex_schema.analyze import RULES, Analysis, analyze_project, collector_paused
-from convex_schema.analyze.config import load_config
-from convex_schema.analyze.fixes import FixPlan, plan_fixes
-from convex_schema.analyze.score import WEIGHTS
 from convex_schema.cli.context import Context
 from convex_schema.cli.output import (
     STYLES,
@@ -28,8 +24,12 @@ from convex_schema.cli.output import (
 )
 from convex_schema.diagnostics import Diagnostic, Severity, worst
 from convex_schema.fsutil import write_atomic
-from convex_schema.snapshot.profile import profile_snapshot
-from convex_schema.snapshot.reader import Snapshot
+
+if TYPE_CHECKING:
+    from convex_schema.analyze import Analysis
+
+# The analyzer and its rules are imported when `analyze` runs, not when the
+# CLI starts: other commands do not pay for them.
 
 
 class AnalyzeFormat(enum.StrEnum):
@@ -75,6 +75,9 @@ def analyze(
     ] = False,
 ) -> None:
     """Review the schema and functions: performance, security, design; a score."""
+    from convex_schema.analyze import RULES, analyze_project, collector_paused
+    from convex_schema.analyze.config import load_config
+
     if list_rules:
         _print_rules(output_format)
         return
@@ -105,6 +108,9 @@ def analyze(
 
 
 def _profile(data: Path, output_format: AnalyzeFormat) -> dict[str, Any]:
+    from convex_schema.snapshot.profile import profile_snapshot
+    from convex_schema.snapshot.reader import Snapshot
+
     if output_format is AnalyzeFormat.text:
         stderr.print(f"measuring {data} ...")
     with Snapshot(data) as snapshot:
@@ -160,6 +166,8 @@ def _print_finding(analysis: Analysis, finding: Diagnostic, suggestions: bool) -
     if finding.hint:
         stdout.print(f"      [green]hint:[/green] {escape(finding.hint)}")
     if suggestions and finding.fix:
+        from convex_schema.analyze.fixes import plan_fixes
+
         plan = plan_fixes(analysis.root, analysis.schema_file, [finding], False)
         safe = "" if finding.fix.get("safe") else " (not applied by --fix)"
         stdout.print(
@@ -171,6 +179,8 @@ def _print_finding(analysis: Analysis, finding: Diagnostic, suggestions: bool) -
 
 
 def _print_score(analysis: Analysis) -> None:
+    from convex_schema.analyze.score import WEIGHTS
+
     score = analysis.score
     parts = ", ".join(
         f"{name} {value:.0f}/{WEIGHTS[category]}"
@@ -190,7 +200,9 @@ def _print_score(analysis: Analysis) -> None:
 
 
 def _fix(analysis: Analysis, dry_run: bool, output_format: AnalyzeFormat) -> None:
-    plan: FixPlan = plan_fixes(analysis.root, analysis.schema_file, analysis.findings)
+    from convex_schema.analyze.fixes import plan_fixes
+
+    plan = plan_fixes(analysis.root, analysis.schema_file, analysis.findings)
     console = stderr if output_format is not AnalyzeFormat.text else stdout
     if not plan.changes:
         console.print("no safe fixes to apply")
@@ -211,6 +223,8 @@ def _fix(analysis: Analysis, dry_run: bool, output_format: AnalyzeFormat) -> Non
 
 
 def _print_rules(output_format: AnalyzeFormat) -> None:
+    from convex_schema.analyze import RULES
+
     rows = [
         {
             "code": r.code,
