@@ -48,6 +48,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/migrate.py
 	$(BIN)/python benchmarks/analyze.py
+	$(BIN)/python benchmarks/assistant.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

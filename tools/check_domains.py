@@ -22,7 +22,18 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
+
+from convex_schema.assistant.patterns import (
+    TypeNode,
+    TypeSyntaxError,
+    parse_type,
+)
+from convex_schema.assistant.patterns import (
+    index_name as _index_name,
+)
+
+__all__ = ["DOMAINS", "TypeNode", "check_domains", "index_name", "parse_type"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = ROOT / "src" / "convex_schema" / "assistant" / "domains"
@@ -38,8 +49,6 @@ MAX_TEXT_OR_VECTOR = 4
 MAX_FILTERS = 16
 MAX_OBJECT_DEPTH = 2
 TABLES_PER_DOMAIN = (3, 8)
-SCALARS = frozenset({"string", "number", "int64", "boolean", "bytes", "null", "any"})
-COMPOUNDS = frozenset({"id", "array", "literals", "object", "record"})
 ALWAYS_THERE = frozenset({"users", "_storage"})
 RESERVED_INDEXES = frozenset({"by_id", "by_creation_time"})
 SYSTEM_FIELDS = frozenset({"_id", "_creationTime"})
@@ -56,125 +65,11 @@ SEARCH_KEYS = ({"name", "field"}, {"filters", "why"})
 VECTOR_KEYS = ({"name", "field", "dimensions"}, {"filters", "why"})
 
 
-class TypeSyntaxError(ValueError):
-    """A `type` string that is not in the mini-language."""
-
-
-@dataclass(frozen=True)
-class TypeNode:
-    """One parsed type: `kind` is a scalar name, `id`, `array`, `literals`,
-    `object` or `record`."""
-
-    kind: str
-    table: str = ""
-    values: tuple[str, ...] = ()
-    element: TypeNode | None = None
-    fields: tuple[tuple[str, bool, TypeNode], ...] = ()
-
-    def walk(self) -> Iterator[TypeNode]:
-        """This node and every node nested in it."""
-        yield self
-        if self.element is not None:
-            yield from self.element.walk()
-        for _, _, node in self.fields:
-            yield from node.walk()
-
-    def depth(self) -> int:
-        """How many objects are nested, this one included."""
-        inner = [n.depth() for _, _, n in self.fields]
-        if self.element is not None:
-            inner.append(self.element.depth())
-        return (self.kind == "object") + max(inner, default=0)
-
-
-class _TypeParser:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-
-    def parse(self) -> TypeNode:
-        node = self.type()
-        if self.pos != len(self.text):
-            self.fail(f"unexpected {self.text[self.pos :]!r}")
-        return node
-
-    def fail(self, message: str) -> NoReturn:
-        raise TypeSyntaxError(f"{message} at character {self.pos + 1}")
-
-    def word(self) -> str:
-        match = re.compile(r"[A-Za-z0-9_]+").match(self.text, self.pos)
-        if match is None:
-            self.fail("expected a name")
-        self.pos = match.end()
-        return match.group()
-
-    def accept(self, char: str) -> bool:
-        if self.text.startswith(char, self.pos):
-            self.pos += len(char)
-            return True
-        return False
-
-    def expect(self, char: str) -> None:
-        if not self.accept(char):
-            self.fail(f"expected {char!r}")
-
-    def type(self) -> TypeNode:
-        start = self.pos
-        word = self.word()
-        if word in SCALARS:
-            return TypeNode(word)
-        if word not in COMPOUNDS:
-            self.pos = start
-            known = ", ".join(sorted(SCALARS)) + ", " + ":, ".join(sorted(COMPOUNDS))
-            self.fail(f"unknown type {word!r}; use one of {known}:")
-        self.expect(":")
-        if word == "id":
-            return TypeNode("id", table=self.word())
-        if word == "array":
-            return TypeNode("array", element=self.type())
-        if word == "literals":
-            return self.literals()
-        if word == "record":
-            if self.word() != "string":
-                self.fail("record keys must be `string`")
-            self.expect(":")
-            return TypeNode("record", element=self.type())
-        return self.object()
-
-    def literals(self) -> TypeNode:
-        values = [self.word()]
-        while self.accept(","):
-            values.append(self.word())
-        return TypeNode("literals", values=tuple(values))
-
-    def object(self) -> TypeNode:
-        self.expect("{")
-        fields = []
-        while True:
-            name = self.word()
-            optional = self.accept("?")
-            self.expect(":")
-            fields.append((name, optional, self.type()))
-            if self.accept("}"):
-                return TypeNode("object", fields=tuple(fields))
-            self.expect(";")
-
-
-def parse_type(text: str) -> TypeNode:
-    """Parse one `type` of the mini-language; raise TypeSyntaxError if it is
-    not one."""
-    return _TypeParser(text).parse()
-
-
 def index_name(fields: list[str], types: dict[str, TypeNode]) -> str:
     """The Convex-style name for an index over `fields`: `by_` and the
     fields joined with `_and_`, a reference `fooId` written `foo`."""
-    stems = []
-    for name in fields:
-        node = types.get(name)
-        is_reference = node is not None and node.kind == "id"
-        stems.append(name[:-2] if is_reference and name.endswith("Id") else name)
-    return "by_" + "_and_".join(stems)
+    references = {name for name, node in types.items() if node.kind == "id"}
+    return _index_name(fields, references)
 
 
 @dataclass

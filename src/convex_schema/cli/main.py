@@ -16,6 +16,7 @@ from typer._click.exceptions import ClickException
 from convex_schema import __version__
 from convex_schema.cli import (
     analyze_commands,
+    assistant_commands,
     data_commands,
     diff_commands,
     schema_commands,
@@ -73,6 +74,7 @@ schema_commands.register(app)
 data_commands.register(app)
 diff_commands.register(app)
 analyze_commands.register(app)
+assistant_commands.register(app)
 
 
 def run(argv: list[str] | None = None) -> int:
