@@ -98,7 +98,14 @@ EVENT_NOUNS = frozenset(
     answer subscription enrollment membership follow share favorite bookmark
     star check checkin loan rental purchase sale bid pledge donation delivery
     shipment transfer assignment grade score result change version revision
+    walk ride trip appointment stay viewing shift gig checkout
     """.split()
+)
+
+# People who own the things listed beside them: "walkers, dogs and owners"
+# is dogs.ownerId, not walkers.ownerId.
+OWNER_NOUNS = frozenset(
+    "owner parent customer client guardian landlord household family".split()
 )
 
 STRONG = ("named", "fuzzy")

@@ -8,7 +8,9 @@ import logging
 
 from convex_schema.assistant.design_base import (
     CONTAINER_NOUNS,
+    EVENT_NOUNS,
     OPTIONAL_ROLES,
+    OWNER_NOUNS,
     RESPONSE_NOUNS,
     DesignerBase,
 )
@@ -35,6 +37,8 @@ from convex_schema.model import (
 )
 
 logger = logging.getLogger(__name__)
+
+STRICT_OWNERS = frozenset({"owner", "parent", "guardian", "landlord"})
 
 
 class RelationSteps(DesignerBase):
@@ -207,11 +211,66 @@ class RelationSteps(DesignerBase):
             things = [i for i in items if not entities[i].person]
             if not things:
                 continue
-            root = things[0]
+            events = [i for i in things if self._is_event(i)]
+            owned = [i for i in things if i not in events]
+            root = (owned or things)[0]
             for position, current in enumerate(items):
+                if current in events:
+                    continue
+                if self._is_owner(current, strict=True) and position < items.index(
+                    root
+                ):
+                    self._infer(root, current, stated)  # "owners and their dogs"
+                    continue
                 if current == root or position < items.index(root):
                     continue
-                self._infer(self._parent_for(items[:position], root), current, stated)
+                if entities[current].person and events and not self._is_owner(current):
+                    continue  # the event joins this actor to the things
+                before = [i for i in items[:position] if i not in events]
+                self._infer(self._parent_for(before, root), current, stated)
+            owners = {
+                i
+                for i in items
+                if self._is_owner(i)
+                and i in self.tables
+                and any(
+                    self.draft.tables[self.tables[t]].references(self.tables[i])
+                    for t in owned
+                    if t in self.tables
+                )
+            }
+            for position, current in enumerate(items):
+                if current in events:
+                    self._infer_event(current, items[:position], owners, stated)
+
+    def _is_event(self, index: int) -> bool:
+        head = singular(self.intent.entities[index].words[-1])
+        return head in EVENT_NOUNS and head not in RESPONSE_NOUNS
+
+    def _is_owner(self, index: int, strict: bool = False) -> bool:
+        """Owner-like people own the things listed beside them; `strict`:
+        only those whose word says so (owners, parents), not customers."""
+        entity = self.intent.entities[index]
+        head = singular(entity.words[-1])
+        if strict:
+            return entity.person and head in STRICT_OWNERS
+        return entity.person and head in OWNER_NOUNS
+
+    def _infer_event(
+        self, current: int, before: list[int], owners: set[int], stated: set[int]
+    ) -> None:
+        """A walk, a booking, an order listed after the actors and things it
+        involves: it references each of them (walks.dogId and walks.walkerId),
+        but not the owner of a thing it already references (dogs.ownerId)."""
+        entities = self.intent.entities
+        others = [i for i in before if not self._is_event(i) and i not in owners]
+        if not others:
+            others = [i for i in before if not self._is_event(i)][-1:]
+        for index in others:
+            if entities[index].person:
+                self._infer(current, index, stated)
+            else:
+                self._infer(index, current, stated)
 
     def _parent_for(self, before: list[int], root: int) -> int:
         """Which earlier item a listed table belongs to: a reply to the last

@@ -100,9 +100,31 @@ class _Designer(RelationSteps, FieldSteps):
     def _domain_tables(self) -> None:
         if self.domain is None or not self.strong:
             return
+        if not self._domain_fits():
+            logger.info(
+                "domain %s guessed, but no table named fits it: only the tables named",
+                self.domain.name,
+            )
+            self.strong = False
+            return
         for pattern in self.domain.tables:
             if pattern.core:
                 self._from_pattern(pattern, pattern.name)
+
+    def _domain_fits(self) -> bool:
+        """Entities the user names win over a domain guess: when the text
+        names things (not people) and none of them is a table of the domain
+        ("a gym app where trainers run classes": no workouts), the domain's
+        tables are left out."""
+        assert self.domain is not None
+        things = [
+            e
+            for e in self.intent.entities
+            if not e.person and e.role_of is None and e.key != "users"
+        ]
+        if not things:
+            return True
+        return any(self._lookup(e.words, in_library=False) for e in things)
 
     def _resolve_entities(self) -> None:
         entities = self.intent.entities

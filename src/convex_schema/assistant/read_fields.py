@@ -122,10 +122,23 @@ class FieldRules(ReaderBase):
             if is_plural(words[0]) or words[0] in SELF_WORDS:
                 continue  # "with replies, and a status": not "repliesStatus"
             head = second[-1]
-            if head in self.at or len(second) < 2:
-                continue
+            content = [k for k in second if self.tokens[k] not in DETERMINERS]
+            if head in self.at or len(content) < 2:
+                continue  # "a species, a location": two fields, no shared noun
             if attribute([self.tokens[second[-2]], self.tokens[head]]) is not None:
                 first.append(head)
+
+    def _each_has(self, owner: int) -> bool:
+        """ "each plant has a species, a location and watering events": what
+        follows "each A has" is A's, tables included (plants have many
+        watering events), not a new list of tables."""
+        entity = self.intent.entities[owner]
+        return any(
+            self.tokens[k - 1 : k] in (["each"], ["every"])
+            and self.tokens[k + len(entity.words) : k + len(entity.words) + 1]
+            in (["has"], ["have"])
+            for k in entity.positions or [entity.first]
+        )
 
     def _quantified(self, item: list[int]) -> bool:
         words = {self.tokens[k] for k in item}
@@ -138,7 +151,7 @@ class FieldRules(ReaderBase):
         if self._zone_closed:
             return
         if mentions and self._fields_seen and mentions[0].start == item[0]:
-            if mentions[0].plural and not quantified:
+            if mentions[0].plural and not quantified and not self._each_has(owner):
                 self._zone_closed = True  # "with sizes, orders, and ...": a new list
                 return
         if not mentions:

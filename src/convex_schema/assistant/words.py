@@ -181,7 +181,9 @@ PEOPLE = frozenset(
     mechanic intern supervisor founder investor affiliate influencer streamer
     presenter singer dancer performer renter borrower lender patron prospect
     respondent teammate colleague coworker employer dentist vet surgeon
-    pharmacist caregiver client
+    pharmacist caregiver client walker sitter groomer cleaner gardener
+    researcher chef waiter cashier dispatcher inspector plumber electrician
+    nanny babysitter trainee
     """.split()
 )
 
