@@ -1,6 +1,9 @@
 """`design` and `edit`: plain English in, schema operations out, with reasons.
 
-Both use the built-in engine (offline, deterministic). `--format json`
+Both use the built-in engine (offline, deterministic) unless a language
+model is configured (`--provider`, `--model`, `[assistant]` in
+convex-schema.toml, CONVEX_SCHEMA_PROVIDER); its proposals are checked and
+the built-in engine answers when they fail. `--format json`
 prints `{"schema", "operations", "explanation", "questions"}`; `--format ts`
 prints the resulting schema.ts. Writing goes through one path: show first,
 then write atomically with a backup (`--out` for design, `--apply` for edit).
@@ -16,10 +19,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from convex_schema.assistant.editing import edit as edit_schema
 from convex_schema.assistant.engine import Design
-from convex_schema.assistant.engine import design as design_schema
 from convex_schema.assistant.present import design_text, edit_text
+from convex_schema.assistant.providers import answer, load_config
 from convex_schema.cli.context import Context
 from convex_schema.cli.output import print_json, stderr, stdout
 from convex_schema.errors import ConvexSchemaError
@@ -42,6 +44,16 @@ ExplainOption = Annotated[
     bool,
     typer.Option("--explain", help="Say why for every table, field and index."),
 ]
+ProviderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--provider", help="builtin (default), openai or anthropic: who proposes."
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", help="The language model's name, with --provider."),
+]
 
 
 def design(
@@ -55,10 +67,13 @@ def design(
         Path | None,
         typer.Option("--out", help="Also write the schema.ts here (with a backup)."),
     ] = None,
+    provider: ProviderOption = None,
+    model: ModelOption = None,
 ) -> None:
     """Design a new schema from a plain-English description."""
     context: Context = ctx.obj
-    result = design_schema(prompt)
+    config = load_config(context.project, provider=provider, model=model)
+    result = answer(prompt, None, config)
     if not result.schema.tables:
         raise ConvexSchemaError(
             "found no tables in the description; name what the app stores, "
@@ -88,11 +103,14 @@ def edit(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --apply: show the diff only.")
     ] = False,
+    provider: ProviderOption = None,
+    model: ModelOption = None,
 ) -> None:
     """Change the schema as a plain-English request asks, with reasons."""
     context: Context = ctx.obj
+    config = load_config(context.project, provider=provider, model=model)
     path, read = context.read(schema)
-    result = edit_schema(prompt, read.schema)
+    result = answer(prompt, read.schema, config)
     operations = [step.operation for step in result.steps]
     new_text = edit_schema_file(path, operations) if operations else None
     _show(result, output_format, explain, new_text or render_schema(read.schema), True)
