@@ -17,6 +17,7 @@ from convex_schema import __version__
 from convex_schema.cli import (
     analyze_commands,
     assistant_commands,
+    chat_commands,
     data_commands,
     diff_commands,
     schema_commands,
@@ -75,6 +76,7 @@ data_commands.register(app)
 diff_commands.register(app)
 analyze_commands.register(app)
 assistant_commands.register(app)
+chat_commands.register(app)
 
 
 def run(argv: list[str] | None = None) -> int:
