@@ -175,3 +175,15 @@ def test_nothing_to_do(bases: dict[str, Schema]) -> None:
 
     assert result.steps == ()
     assert result.schema == bases["blog"]
+
+
+def test_a_camel_case_name_the_user_types_keeps_its_capitals(
+    bases: dict[str, Schema],
+) -> None:
+    schema = next(iter(bases.values()))
+    table = schema.tables[0].name
+    result = edit(f"add a viewCount number to {table}", schema)
+    added = result.schema.table(table)
+    assert added is not None
+    assert added.field_at("viewCount") is not None
+    assert added.field_at("viewcount") is None

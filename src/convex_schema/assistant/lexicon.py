@@ -36,6 +36,7 @@ from convex_schema.assistant.words import (
     PEOPLE,
     is_plural,
     plural,
+    remember_typed_names,
     singular,
     split_camel,
     verb_lemma,
@@ -109,6 +110,7 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9_'\-]*[a-z0-9]|[a-z0-9]|[,;:.()!?]")
 def normalize(text: str) -> str:
     """Lowercase text with spelling variants folded: `w/` → `with`,
     `many-to-many` → `many_to_many`, `1536-dimensional` → `1536 dimensional`."""
+    remember_typed_names(text)
     text = text.lower().replace("\u2019", "'")
     replacements = [
         (r"\bw/\s*", "with "),

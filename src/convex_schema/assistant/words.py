@@ -4,8 +4,11 @@ words that are never table names)."""
 
 from __future__ import annotations
 
+import contextvars
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 _IRREGULAR = {
     "people": "person",
@@ -126,7 +129,23 @@ def camel(words: list[str] | tuple[str, ...] | str) -> str:
         return ""
     name = parts[0][:1].lower() + parts[0][1:]
     name += "".join(p[:1].upper() + p[1:] for p in parts[1:])
-    return re.sub(r"^[0-9]+", "", name)
+    name = re.sub(r"^[0-9]+", "", name)
+    # A name the user typed in camelCase ("viewCount") was lowercased with
+    # the rest of the text; it keeps the user's capitals.
+    return TYPED_NAMES.get().get(name, name)
+
+
+# The camelCase identifiers of the text being read, by their lowercase form;
+# set when a request is normalized (`lexicon.normalize`).
+TYPED_NAMES: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "typed_names", default=MappingProxyType({})
+)
+_TYPED = re.compile(r"\b[a-z]+(?:[A-Z][a-z0-9]*)+\b")
+
+
+def remember_typed_names(text: str) -> None:
+    """Record the camelCase names in `text` for `camel` to restore."""
+    TYPED_NAMES.set({m.group(0).lower(): m.group(0) for m in _TYPED.finditer(text)})
 
 
 def split_camel(name: str) -> list[str]:
