@@ -1,8 +1,8 @@
 """Every schema the engine writes is one the real `convex` package agrees
-with: for each design prompt of the evaluation and held-out sets, and each
-edit prompt applied to its base, the rendered `schema.ts` exports exactly our
-model's JSON when the real package evaluates it, and the files typecheck
-with `tsc --strict`."""
+with: for each design prompt of the evaluation and held-out sets the rendered
+`schema.ts` (what `design --out` writes), and for each edit prompt its base
+file edited in place (what `edit --apply` writes), export exactly our model's
+JSON when the real package evaluates them, and typecheck with `tsc --strict`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from convex_schema.assistant.editing import edit
 from convex_schema.assistant.engine import design
 from convex_schema.reader import read_schema
+from convex_schema.writer.edit import edit_schema_file
 from convex_schema.writer.render import render_schema
 
 from support import ROOT, run_oracle, run_tsc
@@ -39,15 +40,18 @@ def test_every_engine_schema_matches_the_package_and_typechecks() -> None:
     for prompt in prompts:
         folder = WORK / str(prompt["id"]) / "convex"
         folder.mkdir(parents=True)
+        path = folder / "schema.ts"
         if prompt["kind"] == "design":
             schema = design(str(prompt["text"])).schema
+            path.write_text(render_schema(schema))  # what `design --out` writes
         else:
-            base = folder / "base.ts"
-            base.write_text(bases[str(prompt["base"])]["ts"])
-            schema = edit(str(prompt["text"]), read_schema(base).schema).schema
-            base.unlink()
-        path = folder / "schema.ts"
-        path.write_text(render_schema(schema))
+            # What `edit --apply` writes: the base file, edited in place.
+            path.write_text(bases[str(prompt["base"])]["ts"])
+            result = edit(str(prompt["text"]), read_schema(path).schema)
+            schema = result.schema
+            operations = [step.operation for step in result.steps]
+            if operations:
+                path.write_text(edit_schema_file(path, operations))
         written[path] = schema.to_json()
     assert len(written) >= 180
     exported = run_oracle([p.relative_to(ROOT) for p in written])
