@@ -97,11 +97,20 @@ export type MutationCtx = GenericMutationCtx<DataModel>;
 export type ActionCtx = GenericActionCtx<DataModel>;
 """
 GENERATED_DATA_MODEL = """\
-import type { DataModelFromSchemaDefinition } from "convex/server";
+import type {
+  DataModelFromSchemaDefinition,
+  DocumentByName,
+  TableNamesInDataModel,
+} from "convex/server";
 import schema from "../schema.js";
 export type DataModel = DataModelFromSchemaDefinition<typeof schema>;
 import type { GenericId } from "convex/values";
 export type Id<TableName extends string> = GenericId<TableName>;
+export type TableNames = TableNamesInDataModel<DataModel>;
+export type Doc<TableName extends TableNames> = DocumentByName<
+  DataModel,
+  TableName
+>;
 """
 
 

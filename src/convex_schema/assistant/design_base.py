@@ -5,6 +5,7 @@ entity → table map, and the helpers that add tables, joins and users.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from convex_schema.assistant.patterns import (
     parse_type,
     to_validator,
 )
+from convex_schema.assistant.questions import Question, users_question
 from convex_schema.assistant.words import (
     JOIN_VERBS,
     SHARED,
@@ -138,6 +140,7 @@ class Design:
     questions: tuple[str, ...]
     domain: str | None
     summary: str
+    asked: tuple[Question, ...] = ()  # the questions that take an answer
 
     def to_json(self) -> dict[str, Any]:
         from convex_schema.operations import to_json
@@ -147,6 +150,7 @@ class Design:
             "operations": [to_json(s.operation) for s in self.steps],
             "explanation": [s.to_json() for s in self.steps],
             "questions": list(self.questions),
+            "asked": [q.to_json() for q in self.asked],
             "domain": self.domain,
             "summary": self.summary,
         }
@@ -155,8 +159,16 @@ class Design:
 class DesignerBase:
     """The state of one design and the table-level helpers every rule uses."""
 
-    def __init__(self, intent: Intent, library: Library) -> None:
+    def __init__(
+        self,
+        intent: Intent,
+        library: Library,
+        answers: Mapping[str, str] | None = None,
+    ) -> None:
         self.intent = intent
+        self.answers: Mapping[str, str] = answers or {}
+        self.asked: list[Question] = []
+        self.separated: dict[str, str] = {}  # role field → its own people table
         self.library = library
         self.match: DomainMatch | None = intent.domain
         self.domain: DomainPattern | None = (
@@ -169,6 +181,18 @@ class DesignerBase:
         self.claimed: list[DraftTable] = []  # tables an entity resolved to
         self.questions: list[str] = []
         self.order: list[str] = []
+
+    def _ask(self, question: Question) -> str:
+        """The choice made for `question`: the user's answer, or the default
+        (and the question is asked)."""
+        answer = self.answers.get(question.key)
+        if answer in question.choices:
+            logger.info("answer %s = %s applied", question.key, answer)
+            return answer
+        if question.text not in self.questions:
+            self.questions.append(question.text)
+            self.asked.append(question)
+        return question.default
 
     def _from_pattern(
         self, pattern: TablePattern, name: str, keep_references: bool = True
@@ -284,12 +308,15 @@ class DesignerBase:
                 self.draft.add(table)
                 self.order.insert(0, "users")
         if entity is not None and entity.key != "users" and entity.listed:
-            word = entity.words[-1]
-            self.questions.append(
-                f"Do {word} extend users, or are they a separate table? "
-                f"(assumed: {word} are users)"
-            )
+            self._ask(users_question(entity.words[-1]))
         return "users"
+
+    def _separate_people(self, entity: Entity) -> bool:
+        """Did the user answer that these people get a table of their own?"""
+        if entity.key == "users" or not entity.listed:
+            return False
+        question = users_question(entity.words[-1])
+        return self.answers.get(question.key) == "separate"
 
     def _current(self, pattern_table: str) -> str:
         """The draft name of a table that came from the domain pattern."""

@@ -23,6 +23,7 @@ from convex_schema.assistant.draft import (
 from convex_schema.assistant.intent import (
     Relation,
 )
+from convex_schema.assistant.questions import link_question
 from convex_schema.assistant.words import (
     CREATE_VERBS,
     JOIN_VERBS,
@@ -307,17 +308,21 @@ class RelationSteps(DesignerBase):
         if self._same_library_domain(table_a, table_b):
             return
         if entities[current].person:
-            self._belongs(Relation("belongs", previous, current, inferred=True), a, b)
-            self.questions.append(
+            text = (
                 f"Does each {singular_name(a)} have one {singular_name(b)}? "
                 f"(assumed: {a}.{reference_field(b)})"
             )
+            if self._ask(link_question(a, b, text)) == "yes":
+                relation = Relation("belongs", previous, current, inferred=True)
+                self._belongs(relation, a, b)
         else:
-            self._belongs(Relation("belongs", current, previous, inferred=True), b, a)
-            self.questions.append(
+            text = (
                 f"Does each {singular_name(b)} belong to a {singular_name(a)}? "
                 f"(assumed: {b}.{reference_field(a)})"
             )
+            if self._ask(link_question(b, a, text)) == "yes":
+                relation = Relation("belongs", current, previous, inferred=True)
+                self._belongs(relation, b, a)
 
     def _last_thing(self, fallback: int, current: int) -> int:
         """For a reply-like table, the last listed table that is not one."""

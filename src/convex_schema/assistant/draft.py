@@ -9,9 +9,11 @@ way never leave a stale `by_...` name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from convex_schema.assistant.guards import unique_guard
 from convex_schema.assistant.patterns import index_name
 from convex_schema.model import (
     AnyIndex,
@@ -29,6 +31,9 @@ from convex_schema.model import (
     VectorIndex,
 )
 from convex_schema.operations import AddIndex, AddTable, Operation, to_json
+
+# Names an index after its fields, given the fields that are references.
+IndexNamer = Callable[[tuple[str, ...], set[str]], str]
 
 PRACTICE_TABLE = "separate tables for separate kinds of documents, linked by id"
 PRACTICE_JOIN = (
@@ -79,6 +84,7 @@ class DraftIndex:
     name: str = ""
     keep: bool = False  # from the pattern library: kept even when a prefix
     was: str = ""  # its name in the schema being edited; empty when new
+    unique: str = ""  # the field this index keeps unique, by a write-side guard
 
 
 @dataclass
@@ -178,10 +184,15 @@ def unique_index(table: DraftTable, item: DraftField) -> None:
         if index.kind == "index" and index.fields[:1] == (item.name,):
             index.practice = PRACTICE_UNIQUE
             index.warnings = tuple(dict.fromkeys((*index.warnings, UNIQUE_WARNING)))
+            index.unique = item.name
             return
     table.add_index(
         DraftIndex(
-            (item.name,), why=why, practice=PRACTICE_UNIQUE, warnings=(UNIQUE_WARNING,)
+            (item.name,),
+            why=why,
+            practice=PRACTICE_UNIQUE,
+            warnings=(UNIQUE_WARNING,),
+            unique=item.name,
         )
     )
 
@@ -196,6 +207,7 @@ class Step:
     practice: str = ""
     warnings: tuple[str, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
+    code: str = ""  # TypeScript the step needs beside the schema (a guard)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -210,6 +222,8 @@ class Step:
             out["fields"] = {name: note for name, note in self.notes}
         if isinstance(self.operation, AddIndex):
             out["index"] = self.operation.index.name
+        if self.code:
+            out["code"] = self.code
         return out
 
 
@@ -259,16 +273,19 @@ class Draft:
             if isinstance(f.validator, IdV)
         }
 
-    def finish(self, order: list[str]) -> tuple[Schema, list[Step]]:
+    def finish(
+        self, order: list[str], namer: IndexNamer | None = None
+    ) -> tuple[Schema, list[Step]]:
         """The schema, and the steps that build it: each table, then its
-        indexes, in `order` (other tables after)."""
+        indexes, in `order` (other tables after). `namer` names new indexes
+        (the project's convention; `by_a_and_b` by default)."""
         names = [n for n in order if n in self.tables]
         names += [n for n in self.tables if n not in names]
         tables: list[Table] = []
         steps: list[Step] = []
         for name in names:
             draft = self.tables[name]
-            table = _table(draft)
+            table = _table(draft, namer)
             tables.append(table)
             bare = replace(table, indexes=())
             notes = tuple((f.name, f.note) for f in draft.fields if f.note)
@@ -281,19 +298,26 @@ class Draft:
                     notes,
                 )
             )
-            for index, model in zip(_named(draft), table.indexes, strict=True):
+            for index, model in zip(_named(draft, namer), table.indexes, strict=True):
                 steps.append(
                     Step(
                         AddIndex(name, model),
                         index.why or _index_why(draft, index),
                         index.practice or _index_practice(draft, index),
                         index.warnings,
+                        code=_guard(name, index),
                     )
                 )
         return Schema(tuple(tables)), steps
 
 
-def _named(draft: DraftTable) -> list[DraftIndex]:
+def _guard(table: str, index: DraftIndex) -> str:
+    if not index.unique or index.kind != "index":
+        return ""
+    return unique_guard(table, index.unique, index.name)
+
+
+def _named(draft: DraftTable, namer: IndexNamer | None = None) -> list[DraftIndex]:
     """The table's indexes with their final names, duplicates dropped."""
     references = {f.name for f in draft.fields if isinstance(f.validator, IdV)}
     seen: set[str] = set()
@@ -302,7 +326,7 @@ def _named(draft: DraftTable) -> list[DraftIndex]:
         if index.was:
             index.name = index.was
         elif index.kind == "index":
-            index.name = index_name(index.fields, references)
+            index.name = (namer or index_name)(index.fields, references)
         elif index.kind == "search":
             index.name = f"search_{index.fields[0]}"
         else:
@@ -317,10 +341,10 @@ def _named(draft: DraftTable) -> list[DraftIndex]:
     return out
 
 
-def _table(draft: DraftTable) -> Table:
+def _table(draft: DraftTable, namer: IndexNamer | None = None) -> Table:
     fields = tuple(Field(f.name, f.validator, f.optional) for f in draft.fields)
     indexes: list[AnyIndex] = []
-    for index in _named(draft):
+    for index in _named(draft, namer):
         if index.kind == "index":
             indexes.append(Index(index.name, index.fields))
         elif index.kind == "search":

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from convex_schema.assistant.attributes import attribute
+from convex_schema.assistant.conventions import detect
 from convex_schema.assistant.draft import (
     DraftField,
     DraftTable,
@@ -77,9 +78,16 @@ TYPE_WORDS = {
 class EditorBase(_Designer):
     """The design engine, started from an existing schema."""
 
-    def __init__(self, intent: Intent, library: Library, base: Schema) -> None:
-        super().__init__(intent, library)
+    def __init__(
+        self,
+        intent: Intent,
+        library: Library,
+        base: Schema,
+        answers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(intent, library, answers)
         self.base = base
+        self.conventions = detect(base)
         self.strong = False
         self.domain = None
         self.reasons: dict[tuple[str, str, str], str] = {}

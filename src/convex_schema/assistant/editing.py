@@ -18,8 +18,10 @@ everything else — new tables, relations, fields, search and vector indexes
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 
+from convex_schema.assistant.conventions import apply as apply_conventions
 from convex_schema.assistant.draft import (
     Draft,
     DraftField,
@@ -41,6 +43,7 @@ from convex_schema.assistant.engine import Design
 from convex_schema.assistant.intent import Entity, parse
 from convex_schema.assistant.lexicon import _WORD
 from convex_schema.assistant.patterns import Library, literals, load_library
+from convex_schema.assistant.questions import stored_in_users
 from convex_schema.assistant.words import (
     plural,
     singular,
@@ -74,8 +77,14 @@ __all__ = ["edit"]
 logger = logging.getLogger(__name__)
 
 
-def edit(text: str, schema: Schema, library: Library | None = None) -> Design:
-    """Operations that change `schema` as `text` asks, with their reasons."""
+def edit(
+    text: str,
+    schema: Schema,
+    library: Library | None = None,
+    answers: Mapping[str, str] | None = None,
+) -> Design:
+    """Operations that change `schema` as `text` asks, with their reasons;
+    `answers` are the choices already made for the engine's questions."""
     library = library or load_library()
     fields = frozenset(
         f.name for t in schema.tables for f in (t.fields.fields if t.fields else ())
@@ -83,7 +92,7 @@ def edit(text: str, schema: Schema, library: Library | None = None) -> Design:
     intent = parse(
         text, library, known=tuple(t.name for t in schema.tables), fields=fields
     )
-    return _Editor(intent, library, schema).run()
+    return _Editor(intent, library, schema, answers).run()
 
 
 class _Editor(ChangeCommands, AddCommands):
@@ -99,13 +108,14 @@ class _Editor(ChangeCommands, AddCommands):
         self._index_intents()
         self._ordered()
         self._complete_edit()
+        apply_conventions(self.draft, self.conventions)
         steps = self._operations()
         schema = self.base
         for step in steps:
             schema = apply_to_schema(schema, step.operation)
         summary = f"{len(steps)} operation(s) on {len(self.base.tables)} table(s)."
         questions = tuple(dict.fromkeys(self.questions + self.intent.questions))
-        return Design(schema, tuple(steps), questions, None, summary)
+        return Design(schema, tuple(steps), questions, None, summary, tuple(self.asked))
 
     def _load(self) -> None:
         for table in self.base.tables:
@@ -154,9 +164,8 @@ class _Editor(ChangeCommands, AddCommands):
         if found is not None:
             if found == "users" and entity.key != "users":
                 word = plural(singular(entity.words[-1]))
-                self.questions.append(
-                    f"Are {word} stored in users? (assumed: yes, with the users table)"
-                )
+                if self._ask(stored_in_users(word)) == "separate":
+                    return self._generic(entity).name
             return found
         return super()._resolve(entity)
 
@@ -287,7 +296,7 @@ class _Editor(ChangeCommands, AddCommands):
                     )
         new_tables = [t for t in current if not t.was]
         schema, built = Draft({t.name: t for t in new_tables}).finish(
-            [t.name for t in new_tables]
+            [t.name for t in new_tables], self.conventions.index_name
         )
         for step in built:
             if isinstance(step.operation, AddTable):
@@ -411,7 +420,9 @@ class _Editor(ChangeCommands, AddCommands):
         fresh = DraftTable(
             table.name, "", list(table.fields), [i for i in table.indexes if not i.was]
         )
-        _, built = Draft({table.name: fresh}).finish([table.name])
+        _, built = Draft({table.name: fresh}).finish(
+            [table.name], self.conventions.index_name
+        )
         taken = {i.was for i in table.indexes if i.was}
         steps = []
         for step in built:

@@ -13,6 +13,7 @@ Deterministic, offline, and no code: only operations.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from convex_schema.assistant.attributes import FILE_HEADS
 from convex_schema.assistant.design_base import (
@@ -61,11 +62,16 @@ __all__ = ["Design", "design"]
 logger = logging.getLogger(__name__)
 
 
-def design(text: str, library: Library | None = None) -> Design:
-    """A new schema for a plain-English description."""
+def design(
+    text: str,
+    library: Library | None = None,
+    answers: Mapping[str, str] | None = None,
+) -> Design:
+    """A new schema for a plain-English description; `answers` are the
+    choices already made for the engine's questions, by key."""
     library = library or load_library()
     intent = parse(text, library)
-    return _Designer(intent, library).run()
+    return _Designer(intent, library, answers).run()
 
 
 class _Designer(RelationSteps, FieldSteps):
@@ -80,6 +86,7 @@ class _Designer(RelationSteps, FieldSteps):
         self._ordered()
         self._infer_lists()
         self._complete()
+        self._repoint()
         schema, steps = self.draft.finish(self.order)
         summary = self._summary()
         questions = tuple(dict.fromkeys(self.questions + self.intent.questions))
@@ -89,6 +96,7 @@ class _Designer(RelationSteps, FieldSteps):
             questions,
             self.domain.name if self.domain else None,
             summary,
+            tuple(self.asked),
         )
 
     def _summary(self) -> str:
@@ -142,6 +150,8 @@ class _Designer(RelationSteps, FieldSteps):
             membership = self._membership(entity)
             if membership:
                 return membership
+        if self._separate_people(entity):
+            return self._separate(entity)
         found = self._lookup(words, in_library=False)
         if found is None and entity.person and not self._holds_reference(entity):
             if not entity.listed or self._user_role(entity):
@@ -164,6 +174,21 @@ class _Designer(RelationSteps, FieldSteps):
             self.claimed.append(table)
             return table.name
         return self._generic(entity).name
+
+    def _separate(self, entity: Entity) -> str:
+        """People the user keeps apart from users (the answer "separate"):
+        a table of their own, and the library's `authorId` points at it."""
+        name = self._generic(entity).name
+        self.separated[singular(entity.words[-1]) + "Id"] = name
+        return name
+
+    def _repoint(self) -> None:
+        for table in self.draft.tables.values():
+            for item in table.fields:
+                target = self.separated.get(item.name)
+                if target and item.validator == IdV("users"):
+                    item.validator = IdV(target)
+                    logger.info("%s.%s references %s", table.name, item.name, target)
 
     def _holds_reference(self, entity: Entity) -> bool:
         """ "drivers assigned to trucks": people with a reference of their

@@ -89,6 +89,8 @@ def edit_text(design: Design, explain: bool = False) -> list[str]:
             lines.append(f"   practice: {step.practice}")
         for warning in step.warnings:
             lines.append(f"   warning: {warning}")
+        if explain:
+            lines += code_lines(step, "   ")
     lines.append("")
     lines += question_lines(design.questions)
     return lines
@@ -161,4 +163,13 @@ def _why_lines(steps: tuple[Step, ...], table: str) -> list[str]:
             lines.append(f"      practice: {step.practice}")
         for warning in step.warnings:
             lines.append(f"      warning: {warning}")
+        lines += code_lines(step, "      ")
     return lines
+
+
+def code_lines(step: Step, indent: str) -> list[str]:
+    """The TypeScript a step needs beside the schema (a unique guard)."""
+    if not step.code:
+        return []
+    head = f"{indent}code (e.g. convex/model/guards.ts; call it before insert/patch):"
+    return [head, *(f"{indent}  {line}".rstrip() for line in step.code.splitlines())]

@@ -13,7 +13,9 @@ with /undo (a "rejected" suggestion) is left out of what the engine proposes
 later in the same project, unless the request names it or it was written
 with /apply since. Tables the user takes back are recorded, not filtered.
 Answers to the engine's questions are kept and shown; a question answered
-once is not asked again. No terminal code here: the CLI and a future
+once is not asked again. A short reply that picks one of the question's
+choices ("separate", "no", a table's name) is remembered for the session
+and the last request is made again with it. No terminal code here: the CLI and a future
 dashboard render what these methods return.
 """
 
@@ -29,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 from convex_schema.assistant.draft import Step
 from convex_schema.assistant.editing import edit
 from convex_schema.assistant.engine import Design, design
+from convex_schema.assistant.present import code_lines
+from convex_schema.assistant.questions import Question, question_from_json
 from convex_schema.errors import ConvexSchemaError
 from convex_schema.fsutil import write_atomic
 from convex_schema.model import (
@@ -64,7 +68,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NO_ANSWERS = (
-    "the built-in engine cannot act on an answer yet: it is kept in the session "
+    "the reply matched none of the question's choices: it is kept in the session "
     "and the question is not asked again; say the change itself to make it"
 )
 
@@ -93,6 +97,7 @@ class Turn:
     editing: bool
     left_out: tuple[str, ...] = ()
     answer: tuple[str, str] | None = None
+    chosen: tuple[str, str] | None = None  # (question key, choice) applied
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ class ChatSession:
     answers: list[tuple[str, str]] = field(default_factory=list)
     open_questions: tuple[str, ...] = ()
     saved_messages: int = 0
+    choices: dict[str, str] = field(default_factory=dict)  # question key → choice
+    open_asked: tuple[Question, ...] = ()
 
     @classmethod
     def start(cls, project: Path, schema: Path | None = None) -> ChatSession:
@@ -163,8 +170,64 @@ class ChatSession:
         if self.open_questions:
             answer = (" / ".join(self.open_questions), text)
             self.answers.append(answer)
+            chosen = self._choice(text)
+            if chosen is not None:
+                return self._answer(text, answer, chosen)
+        return self._run(text, text, answer)
+
+    def _choice(self, reply: str) -> tuple[str, str] | None:
+        """The choice a reply makes for the latest open question it fits."""
+        for question in reversed(self.open_asked):
+            choice = question.match(reply)
+            if choice is not None:
+                return question.key, choice
+        return None
+
+    def _answer(
+        self, reply: str, answer: tuple[str, str], chosen: tuple[str, str]
+    ) -> Turn:
+        """Remember the choice and make the last request again with it."""
+        self.choices[chosen[0]] = chosen[1]
+        logger.info("answer %s = %s", *chosen)
+        if not self.done:
+            self.open_questions = ()
+            self.open_asked = ()
+            return self._run(reply, "", answer, chosen)
+        change = self.done.pop()
+        self._forget(change)
+        self.working = change.before
+        return self._run(reply, change.request, answer, chosen)
+
+    def _forget(self, change: Change) -> None:
+        """Take a change back without counting it as rejected."""
+        operations = change.operations
+        unwritten = len(self.journal) - self.written
+        if unwritten >= len(operations) and self.journal[-len(operations) :] == (
+            operations
+        ):
+            del self.journal[-len(operations) :]
+        else:
+            self.journal += _reversed(change)
+
+    def _run(
+        self,
+        said: str,
+        text: str,
+        answer: tuple[str, str] | None,
+        chosen: tuple[str, str] | None = None,
+    ) -> Turn:
         editing = bool(self.working.tables)
-        result = edit(text, self.working) if editing else design(text)
+        if not text:
+            empty = Design(self.working, (), (), None, "Answer noted.")
+            self.messages.append(("user", said))
+            self.messages.append(("assistant", empty.summary))
+            return Turn(said, empty, editing, (), answer, chosen)
+        answers = dict(self.choices)
+        result = (
+            edit(text, self.working, answers=answers)
+            if editing
+            else design(text, answers=answers)
+        )
         steps, left_out = _filter(result.steps, text, self._rejected_fields())
         before = self.working
         after = before
@@ -172,17 +235,21 @@ class ChatSession:
             after = apply_to_schema(after, step.operation)
         answered = {question for question, _ in self.answers}
         questions = tuple(q for q in result.questions if q not in answered)
-        shown = replace(result, schema=after, steps=tuple(steps), questions=questions)
+        asked = tuple(q for q in result.asked if q.text in questions)
+        shown = replace(
+            result, schema=after, steps=tuple(steps), questions=questions, asked=asked
+        )
         if steps:
             self.done.append(Change(text, tuple(steps), before))
             self.undone.clear()
             self.journal += [step.operation for step in steps]
             self.working = after
         self.open_questions = questions
-        self.messages.append(("user", text))
+        self.open_asked = asked
+        self.messages.append(("user", said))
         self.messages.append(("assistant", _reply(shown, left_out)))
         logger.info("%s: %d operation(s)", "edit" if editing else "design", len(steps))
-        return Turn(text, shown, editing, tuple(left_out), answer)
+        return Turn(said, shown, editing, tuple(left_out), answer, chosen)
 
     def undo(self) -> Change | None:
         """Take back the last change; its additions count as rejected."""
@@ -322,6 +389,8 @@ class ChatSession:
             "written": self.written,
             "answers": [list(a) for a in self.answers],
             "openQuestions": list(self.open_questions),
+            "choices": dict(self.choices),
+            "openAsked": [q.to_json() for q in self.open_asked],
         }
 
     def _record(self, suggestions: list[Suggestion]) -> None:
@@ -528,7 +597,7 @@ def _reasons(label: str, step: Step) -> list[str]:
     if step.practice:
         lines.append(f"  practice: {step.practice}")
     lines += [f"  warning: {warning}" for warning in step.warnings]
-    return lines
+    return lines + code_lines(step, "  ")
 
 
 def _described(table: Table, name: str) -> list[str]:
@@ -560,6 +629,7 @@ def _change_json(change: Change) -> dict[str, Any]:
                 "practice": step.practice,
                 "warnings": list(step.warnings),
                 "notes": [list(note) for note in step.notes],
+                "code": step.code,
             }
             for step in change.steps
         ],
@@ -574,6 +644,7 @@ def _change_from(data: dict[str, Any]) -> Change:
             item["practice"],
             tuple(item["warnings"]),
             tuple((a, b) for a, b in item["notes"]),
+            item.get("code", ""),
         )
         for item in data["steps"]
     )
@@ -592,4 +663,6 @@ def _from_state(project: Path, session: str, state: dict[str, Any]) -> ChatSessi
         written=state["written"],
         answers=[(q, a) for q, a in state["answers"]],
         open_questions=tuple(state["openQuestions"]),
+        choices=dict(state.get("choices", {})),
+        open_asked=tuple(question_from_json(q) for q in state.get("openAsked", [])),
     )

@@ -19,7 +19,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from convex_schema.assistant.present import index_text, type_text
+from convex_schema.assistant.draft import Step
+from convex_schema.assistant.present import code_lines, index_text, type_text
 from convex_schema.assistant.session import NO_ANSWERS, ChatSession, LineBuffer, Turn
 from convex_schema.cli.context import Context
 from convex_schema.cli.output import print_json, stderr, stdout
@@ -144,11 +145,14 @@ def show_turn(turn: Turn) -> None:
     """A turn as the seed shows one: the tables with their fields, the
     reasons, what was left out and the questions."""
     result = turn.design
-    if turn.answer is not None:
+    if turn.chosen is not None:
+        key, choice = turn.chosen
+        stdout.print(f"[dim]your answer: {escape(key)} = {escape(choice)}[/dim]")
+    elif turn.answer is not None:
         stdout.print(f"[dim]noted your answer: {escape(turn.answer[1])}[/dim]")
     if not result.steps:
         stdout.print("No change: nothing in the request maps to this schema.")
-        if turn.answer is not None:
+        if turn.answer is not None and turn.chosen is None:
             stdout.print(f"[dim]({escape(NO_ANSWERS)})[/dim]")
         _left_out(turn)
         _questions(result.questions)
@@ -187,6 +191,14 @@ def _design_tables(turn: Turn) -> None:
         if step is not None:
             stdout.print(f"  [dim]why: {escape(step.why)}[/dim]")
         stdout.print()
+    _guards(turn.design.steps)
+
+
+def _guards(steps: tuple[Step, ...]) -> None:
+    """The write-side guards a design needs (unique fields), as code."""
+    for step in steps:
+        for line in code_lines(step, "  "):
+            stdout.print(escape(line), highlight=False)
 
 
 def _edit_steps(turn: Turn) -> None:
@@ -200,6 +212,8 @@ def _edit_steps(turn: Turn) -> None:
         stdout.print(f"   [dim]why: {escape(step.why)}[/dim]")
         for warning in step.warnings:
             stdout.print(f"   [yellow]warning:[/yellow] {escape(warning)}")
+        for line in code_lines(step, "   "):
+            stdout.print(escape(line), highlight=False)
         name = op.table.name if isinstance(op, AddTable) else op.table
         if name not in touched:
             touched.append(name)
