@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convex_schema.assistant.draft import (
     PRACTICE_JOIN,
@@ -44,6 +44,9 @@ from convex_schema.model import (
     Schema,
     StringV,
 )
+
+if TYPE_CHECKING:
+    from convex_schema.assistant.variants import VariantSpec
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +184,7 @@ class DesignerBase:
         self.claimed: list[DraftTable] = []  # tables an entity resolved to
         self.questions: list[str] = []
         self.order: list[str] = []
+        self.kinds: list[VariantSpec] = []  # tables of several kinds (variants)
 
     def _ask(self, question: Question) -> str:
         """The choice made for `question`: the user's answer, or the default

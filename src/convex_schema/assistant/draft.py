@@ -22,11 +22,13 @@ from convex_schema.model import (
     Float64V,
     IdV,
     Index,
+    LiteralV,
     ObjectV,
     Schema,
     SearchIndex,
     StringV,
     Table,
+    UnionV,
     Validator,
     VectorIndex,
 )
@@ -59,6 +61,11 @@ PRACTICE_SEARCH = (
     "a search index on the text field, with filterFields for equality filters"
 )
 PRACTICE_VECTOR = "a vector index needs v.array(v.float64()) with fixed dimensions"
+PRACTICE_UNION = (
+    "documents of several kinds in one table: a discriminated union, "
+    "v.union(v.object({kind: v.literal(...), ...}), ...); index only the "
+    "fields every kind has"
+)
 
 
 @dataclass
@@ -88,6 +95,15 @@ class DraftIndex:
 
 
 @dataclass
+class DraftVariant:
+    """One kind of document in a table of several (a discriminated union):
+    its `kind` literal and its own fields; the table's fields are common."""
+
+    name: str
+    fields: list[DraftField] = field(default_factory=list)
+
+
+@dataclass
 class DraftTable:
     name: str
     why: str
@@ -98,6 +114,7 @@ class DraftTable:
     origin: str = ""  # the library table it came from (domain.table), if any
     join: bool = False
     was: str = ""  # its name in the schema being edited; empty when new
+    variants: list[DraftVariant] = field(default_factory=list)  # kinds, if any
 
     def field(self, name: str) -> DraftField | None:
         for item in self.fields:
@@ -355,7 +372,23 @@ def _table(draft: DraftTable, namer: IndexNamer | None = None) -> Table:
                     index.name, index.fields[0], index.dimensions, index.filters
                 )
             )
-    return Table(draft.name, ObjectV(fields), tuple(indexes))
+    return Table(draft.name, _document(draft, fields), tuple(indexes))
+
+
+def _document(draft: DraftTable, common: tuple[Field, ...]) -> Validator:
+    """The table's object, or with variants the union of one object per
+    kind: its `kind` literal, its own fields, then the common ones."""
+    if not draft.variants:
+        return ObjectV(common)
+    members: list[Validator] = []
+    for variant in draft.variants:
+        own = tuple(
+            Field(f.name, f.validator, f.optional)
+            for f in variant.fields
+            if all(f.name != c.name for c in common)
+        )
+        members.append(ObjectV((Field("kind", LiteralV(variant.name)), *own, *common)))
+    return UnionV(tuple(members))
 
 
 def _index_why(draft: DraftTable, index: DraftIndex) -> str:

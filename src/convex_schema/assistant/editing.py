@@ -21,6 +21,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 
+from convex_schema.assistant import variants
 from convex_schema.assistant.conventions import apply as apply_conventions
 from convex_schema.assistant.draft import (
     Draft,
@@ -89,10 +90,13 @@ def edit(
     fields = frozenset(
         f.name for t in schema.tables for f in (t.fields.fields if t.fields else ())
     )
+    text, kinds = variants.extract(text)
     intent = parse(
         text, library, known=tuple(t.name for t in schema.tables), fields=fields
     )
-    return _Editor(intent, library, schema, answers).run()
+    editor = _Editor(intent, library, schema, answers)
+    editor.kinds = kinds
+    return editor.run()
 
 
 class _Editor(ChangeCommands, AddCommands):
@@ -103,12 +107,14 @@ class _Editor(ChangeCommands, AddCommands):
         self._commands()
         self._use_up()
         self._resolve_entities()
+        variants.attach(self, self.kinds, new_only=True)
         self._relations()
         self._fields()
         self._index_intents()
         self._ordered()
         self._complete_edit()
         apply_conventions(self.draft, self.conventions)
+        variants.follow(self.draft, self.conventions)
         steps = self._operations()
         schema = self.base
         for step in steps:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from convex_schema.assistant import variants
 from convex_schema.assistant.attributes import FILE_HEADS
 from convex_schema.assistant.design_base import (
     BODY_NOUNS,
@@ -70,8 +71,11 @@ def design(
     """A new schema for a plain-English description; `answers` are the
     choices already made for the engine's questions, by key."""
     library = library or load_library()
+    text, kinds = variants.extract(text)
     intent = parse(text, library)
-    return _Designer(intent, library, answers).run()
+    designer = _Designer(intent, library, answers)
+    designer.kinds = kinds
+    return designer.run()
 
 
 class _Designer(RelationSteps, FieldSteps):
@@ -80,6 +84,7 @@ class _Designer(RelationSteps, FieldSteps):
     def run(self) -> Design:
         self._domain_tables()
         self._resolve_entities()
+        variants.attach(self, self.kinds)
         self._relations()
         self._fields()
         self._index_intents()
@@ -347,7 +352,7 @@ class _Designer(RelationSteps, FieldSteps):
     def _default_fields(self, table: DraftTable) -> None:
         """A new table gets the field its kind of rows always has: a name or
         title for things, a body for comments and messages."""
-        if table.origin or table.join:
+        if table.origin or table.join or table.variants:
             return
         head = singular(split_camel(table.name)[-1])
         if head in FILE_HEADS and not any(
