@@ -19,6 +19,7 @@ from convex_schema.cli import (
     assistant_commands,
     chat_commands,
     data_commands,
+    diagram_commands,
     diff_commands,
     schema_commands,
 )
@@ -77,6 +78,7 @@ diff_commands.register(app)
 analyze_commands.register(app)
 assistant_commands.register(app)
 chat_commands.register(app)
+diagram_commands.register(app)
 
 
 def run(argv: list[str] | None = None) -> int:
