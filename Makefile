@@ -29,6 +29,11 @@ demo: $(STAMP)
 	$(BIN)/convex-schema --project examples/blog profile --data examples/blog/snapshot.zip --unique users.email --unique posts.slug
 	@echo "--- the example's schema and functions reviewed together (findings, index suggestions, score):"
 	-$(BIN)/convex-schema --project examples/blog analyze --suggestions --data examples/blog/snapshot.zip
+	@echo "--- its ER diagram (Mermaid) and Markdown documentation:"
+	$(BIN)/convex-schema --project examples/blog diagram --format mermaid
+	$(BIN)/convex-schema --project examples/blog docs --out out/blog-docs
+	@echo "--- a new schema from plain English, with the reasoning:"
+	$(BIN)/convex-schema design "I need a blog system with posts, authors, and comments" --explain
 
 test: lint typecheck pytest
 
