@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The explorer's graph library, copied from the pinned npm package (not committed).
+ASSETS := src/convex_schema/diagram/assets/cytoscape.min.js
 
-.PHONY: demo test lint typecheck pytest install node bench clean
+.PHONY: demo test lint typecheck pytest install node assets bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +23,12 @@ install: $(STAMP)
 
 node: $(NODE_STAMP)
 
-demo: $(STAMP)
+$(ASSETS): $(NODE_STAMP)
+	cp node_modules/cytoscape/dist/cytoscape.min.js $@
+
+assets: $(ASSETS)
+
+demo: $(STAMP) $(ASSETS)
 	$(BIN)/convex-schema --project examples/blog show
 	$(BIN)/convex-schema --project examples/blog check
 	@echo "--- the example's data, checked against its schema (4 planted problems):"
@@ -32,6 +39,9 @@ demo: $(STAMP)
 	@echo "--- its ER diagram (Mermaid) and Markdown documentation:"
 	$(BIN)/convex-schema --project examples/blog diagram --format mermaid
 	$(BIN)/convex-schema --project examples/blog docs --out out/blog-docs
+	@echo "--- the interactive explorer (one HTML file, works offline):"
+	$(BIN)/convex-schema --project examples/blog diagram --format html --data examples/blog/snapshot.zip --out out/blog-explorer.html
+	@echo "open file://$(CURDIR)/out/blog-explorer.html in a browser"
 	@echo "--- a new schema from plain English, with the reasoning:"
 	$(BIN)/convex-schema design "I need a blog system with posts, authors, and comments" --explain
 
@@ -44,7 +54,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(NODE_STAMP)
+pytest: $(STAMP) $(NODE_STAMP) $(ASSETS)
 	$(BIN)/pytest
 
 bench: $(STAMP) $(NODE_STAMP)

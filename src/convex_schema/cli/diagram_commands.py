@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,10 @@ from convex_schema.diagram.mermaid import render_mermaid
 from convex_schema.diagram.render import render_image
 from convex_schema.errors import UsageError
 from convex_schema.fsutil import write_atomic
+from convex_schema.model import Schema
+
+if TYPE_CHECKING:
+    from convex_schema.analyze import Analysis
 
 SchemaOption = Annotated[
     Path | None,
@@ -30,6 +34,7 @@ class DiagramFormat(enum.StrEnum):
     dot = "dot"
     svg = "svg"
     png = "png"
+    html = "html"
 
 
 def diagram(
@@ -37,7 +42,10 @@ def diagram(
     schema: SchemaOption = None,
     output_format: Annotated[
         DiagramFormat,
-        typer.Option("--format", help="mermaid, dot, or svg/png (needs Graphviz)."),
+        typer.Option(
+            "--format",
+            help="mermaid, dot, svg/png (needs Graphviz), or html (the explorer).",
+        ),
     ] = DiagramFormat.mermaid,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this file, not stdout.")
@@ -52,12 +60,23 @@ def diagram(
     depth: Annotated[
         int, typer.Option("--depth", min=0, help="References to follow from --around.")
     ] = 1,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="A snapshot: data statistics in the explorer."),
+    ] = None,
 ) -> None:
-    """Draw the schema's tables and references: Mermaid erDiagram, DOT, SVG, PNG."""
+    """Draw the schema's tables and references: Mermaid erDiagram, DOT, SVG, PNG,
+    or the interactive HTML explorer."""
     context: Context = ctx.obj
-    _, result = context.read(schema)
+    path, result = context.read(schema)
     if result.diagnostics:
         print_diagnostics(result.diagnostics, Path.cwd(), console=stderr)
+    if output_format is DiagramFormat.html:
+        page = _explorer(context, result.schema, path, data)
+        _emit(page, out)
+        return
+    if data is not None:
+        raise UsageError("--data is for --format html (the explorer)")
     names = _table_list(tables)
     picture = build_diagram(result.schema, names, around, depth)
 
@@ -67,6 +86,40 @@ def diagram(
         _emit(render_dot(picture), out)
     else:
         _emit_image(render_image(render_dot(picture), output_format.value), out)
+
+
+def _explorer(context: Context, schema: Schema, path: Path, data: Path | None) -> str:
+    """The explorer page, with the analyzer's view of the project's functions
+    and, given a snapshot, its data statistics."""
+    from convex_schema.diagram.explorer import explorer_data, render_explorer
+
+    analysis = _analysis(context.project, path)
+    profile = _profile(data) if data is not None else None
+    title = f"{_label(path, context.project)} — schema explorer"
+    return render_explorer(explorer_data(schema, analysis, profile), title)
+
+
+def _analysis(project: Path, schema_path: Path) -> Analysis | None:
+    """The analyzer's findings and query chains, when the project has function
+    files beside its schema."""
+    from convex_schema.analyze import analyze_project
+    from convex_schema.reader.project import functions_dir
+
+    folder = functions_dir(project)
+    sources = folder.rglob("*.[tj]s") if folder.is_dir() else iter(())
+    schema_file = schema_path.resolve()
+    if not any(p.resolve() != schema_file for p in sources):
+        return None
+    return analyze_project(project, schema_path)
+
+
+def _profile(data: Path) -> dict[str, Any]:
+    from convex_schema.snapshot.profile import profile_snapshot
+    from convex_schema.snapshot.reader import Snapshot
+
+    stderr.print(f"measuring {data} ...")
+    with Snapshot(data) as snapshot:
+        return profile_snapshot(snapshot, [])
 
 
 def _emit(text: str, out: Path | None) -> None:
