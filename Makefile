@@ -38,7 +38,7 @@ demo: $(STAMP) $(ASSETS)
 	-$(BIN)/convex-schema --project examples/blog analyze --suggestions --data examples/blog/snapshot.zip
 	@echo "--- its ER diagram (Mermaid) and Markdown documentation:"
 	$(BIN)/convex-schema --project examples/blog diagram --format mermaid
-	$(BIN)/convex-schema --project examples/blog docs --out out/blog-docs
+	$(BIN)/convex-schema --project examples/blog docs --out out/blog-docs --data examples/blog/snapshot.zip
 	@echo "--- the interactive explorer (one HTML file, works offline):"
 	$(BIN)/convex-schema --project examples/blog diagram --format html --data examples/blog/snapshot.zip --out out/blog-explorer.html
 	@echo "open file://$(CURDIR)/out/blog-explorer.html in a browser"

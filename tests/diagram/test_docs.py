@@ -121,3 +121,15 @@ def test_the_default_folder_is_docs_schema(project: Path) -> None:
 
 def test_a_missing_schema_exits_2(tmp_path: Path) -> None:
     assert run(["--project", str(tmp_path), "docs"]) == 2
+
+
+def test_indexes_name_their_functions_and_tables_their_data(tmp_path: Path) -> None:
+    blog = Path(__file__).resolve().parents[2] / "examples" / "blog"
+    out = tmp_path / "docs"
+    argv = ["--project", str(blog), "docs", "--out", str(out)]
+    assert run([*argv, "--data", str(blog / "snapshot.zip")]) == 0
+    text = (out / "README.md").read_text()
+    assert "| `by_slug` | index | `slug` | `posts:bySlug` |" in text
+    assert "| `by_status_and_published_at` | index | `status`, `publishedAt` |" in text
+    assert "1,000 documents; document size p95" in text
+    assert "| `slug` | 99.9% | 999 |" in text

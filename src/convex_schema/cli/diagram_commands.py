@@ -11,7 +11,7 @@ import typer
 
 from convex_schema.cli.context import Context
 from convex_schema.cli.output import print_diagnostics, stderr
-from convex_schema.diagram.docs import render_docs
+from convex_schema.diagram.docs import index_uses, render_docs
 from convex_schema.diagram.dot import render_dot
 from convex_schema.diagram.graph import build_diagram
 from convex_schema.diagram.mermaid import render_mermaid
@@ -159,6 +159,10 @@ def docs(
         Path | None,
         typer.Option("--out", help="The folder to write (default: docs/schema)."),
     ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="A snapshot, for per-table data statistics."),
+    ] = None,
 ) -> None:
     """Write Markdown documentation of the schema: diagram, tables, references."""
     context: Context = ctx.obj
@@ -166,7 +170,21 @@ def docs(
     if result.diagnostics:
         print_diagnostics(result.diagnostics, Path.cwd(), console=stderr)
     folder = out if out is not None else context.project / "docs" / "schema"
-    text = render_docs(result.schema, Path.cwd(), _label(path, context.project))
+    stats = None
+    if data is not None:
+        from convex_schema.snapshot.profile import profile_snapshot
+        from convex_schema.snapshot.reader import Snapshot
+
+        with Snapshot(data) as snapshot:
+            profile = profile_snapshot(snapshot, [])
+        stats = {t["table"]: t for t in profile["tables"]}
+    text = render_docs(
+        result.schema,
+        Path.cwd(),
+        _label(path, context.project),
+        uses=index_uses(context.project),
+        stats=stats,
+    )
 
     target = folder / "README.md"
     if target.is_file() and target.read_text(encoding="utf-8") == text:

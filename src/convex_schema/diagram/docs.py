@@ -1,6 +1,7 @@
 """Markdown documentation of a schema: an overview with the Mermaid diagram
-and a list of tables, then a section per table with its fields, indexes and
-references both ways.
+and a list of tables, then a section per table with its fields, indexes (and
+the functions that query through each), references both ways, and data
+statistics when a snapshot is given.
 
 The text depends on the schema and its comments only (no dates, no absolute
 paths), so an unchanged schema gives identical files, stable in git diffs.
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from convex_schema.diagram.comments import Sources
 from convex_schema.diagram.graph import build_diagram
@@ -38,9 +40,39 @@ _SYSTEM_ROWS = [
 ]
 
 
-def render_docs(schema: Schema, root: Path, schema_file: str) -> str:
+# (table, index name) -> the functions whose queries read through it.
+IndexUses = dict[tuple[str, str], list[str]]
+
+
+def index_uses(root: Path) -> IndexUses:
+    """Which functions of the project at `root` query through each index
+    (their own queries and those of the helpers they call)."""
+    from convex_schema.analyze.functions import read_project
+    from convex_schema.reader.project import functions_dir
+
+    folder = functions_dir(root)
+    if not folder.is_dir():
+        return {}
+    uses: dict[tuple[str, str], set[str]] = {}
+    for function in read_project(root, folder).functions:
+        for chain in function.reach.queries:
+            name = chain.index or chain.search_index
+            if chain.table is not None and name is not None:
+                uses.setdefault((chain.table, name), set()).add(function.name)
+    return {key: sorted(names) for key, names in uses.items()}
+
+
+def render_docs(
+    schema: Schema,
+    root: Path,
+    schema_file: str,
+    uses: IndexUses | None = None,
+    stats: dict[str, dict[str, Any]] | None = None,
+) -> str:
     """The documentation of `schema` as one Markdown text. Comments are read
-    from the files its spans name, relative to `root`."""
+    from the files its spans name, relative to `root`. With `uses`, each
+    index says which functions query through it; with `stats` (a snapshot
+    profile's tables by name), each table gets its data statistics."""
     diagram = build_diagram(schema)
     sources = Sources(root)
     lines = [
@@ -52,8 +84,35 @@ def render_docs(schema: Schema, root: Path, schema_file: str) -> str:
         *_overview(schema, diagram.relations, render_mermaid(diagram), sources),
     ]
     for table in schema.tables:
-        lines += _table_section(table, diagram.relations, sources)
+        lines += _table_section(table, diagram.relations, sources, uses)
+        if stats is not None:
+            lines += _data(stats.get(table.name))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _data(profile: dict[str, Any] | None) -> list[str]:
+    lines = ["### Data", ""]
+    if profile is None:
+        return [*lines, "No documents of this table in the snapshot.", ""]
+    size = profile.get("documentSize") or {}
+    lines += [
+        f"{profile['documents']:,} documents; document size p95 "
+        f"{size.get('p95', 0):,} B, largest {size.get('max', 0):,} B of the "
+        "1 MiB limit.",
+        "",
+    ]
+    fields = [f for f in profile.get("fields", []) if "." not in f["path"]]
+    if fields:
+        lines += ["| field | present | distinct |", "|---|---|---|"]
+        for item in fields:
+            distinct = item.get("distinct")
+            approx = "" if item.get("distinctExact", True) else "≈"
+            lines.append(
+                f"| `{item['path']}` | {item.get('presentPct', 0)}% "
+                f"| {approx}{distinct if distinct is not None else ''} |"
+            )
+        lines.append("")
+    return lines
 
 
 def _overview(
@@ -78,14 +137,17 @@ def _overview(
 
 
 def _table_section(
-    table: Table, relations: tuple[Relation, ...], sources: Sources
+    table: Table,
+    relations: tuple[Relation, ...],
+    sources: Sources,
+    uses: IndexUses | None = None,
 ) -> list[str]:
     lines = [f"## {table.name}", ""]
     description = sources.comment(table.span)
     if description:
         lines += [description, ""]
     lines += _fields(table, sources)
-    lines += _indexes(table)
+    lines += _indexes(table, uses)
     lines += _relations(table, relations)
     return lines
 
@@ -123,13 +185,25 @@ def _nested_fields(
             yield from _nested_fields(list(item.validator.fields), f"{path}.", absent)
 
 
-def _indexes(table: Table) -> list[str]:
+def _indexes(table: Table, uses: IndexUses | None = None) -> list[str]:
     if not table.indexes:
         return ["### Indexes", "", "No indexes.", ""]
-    lines = ["### Indexes", "", "| index | kind | fields |", "|---|---|---|"]
+    if uses is None:
+        lines = ["### Indexes", "", "| index | kind | fields |", "|---|---|---|"]
+    else:
+        lines = [
+            "### Indexes",
+            "",
+            "| index | kind | fields | queried by |",
+            "|---|---|---|---|",
+        ]
     for index in table.indexes:
         staged = " (staged)" if index.staged else ""
-        lines.append(f"| `{index.name}` | {_kind(index)}{staged} | {_on(index)} |")
+        row = f"| `{index.name}` | {_kind(index)}{staged} | {_on(index)} |"
+        if uses is not None:
+            users = uses.get((table.name, index.name), [])
+            row += f" {', '.join(f'`{u}`' for u in users) or 'no function'} |"
+        lines.append(row)
     return [*lines, ""]
 
 
