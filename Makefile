@@ -63,6 +63,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/migrate.py
 	$(BIN)/python benchmarks/analyze.py
+	$(BIN)/python benchmarks/explorer.py
 	$(BIN)/python benchmarks/assistant.py
 
 clean:

@@ -54,7 +54,7 @@ async function run(page) {
   await page.press("#search", "Enter");
   await page.waitForFunction((name) => document.querySelector("#panel h2")?.textContent === name, pick.table);
   // Then click the node itself, where the browser draws it.
-  await page.waitForTimeout(250); // the search centres the table with a short animation
+  await page.waitForTimeout(400); // the search centres the table with a short animation
   const centred = await page.evaluate((name) => {
     const node = window.explorer.cy.getElementById(name);
     const rect = document.getElementById("graph").getBoundingClientRect();
@@ -62,7 +62,7 @@ async function run(page) {
     return { x: rect.left + at.x, y: rect.top + at.y };
   }, pick.table);
   await page.mouse.click(centred.x, centred.y);
-  await page.waitForFunction((name) => window.explorer.cy.getElementById(name).selected(), pick.table, { timeout: 5000 });
+  await page.waitForFunction((name) => window.explorer.cy.getElementById(name).selected(), pick.table, { timeout: 20000 });
   const searchClickMs = Math.round(performance.now() - clicked);
 
   const panel = await page.textContent("#panel");
