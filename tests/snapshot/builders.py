@@ -20,6 +20,8 @@ class SnapshotBuilder:
         self.numbers: dict[str, int] = {}
         self.lines: dict[str, list[str]] = {}
         self.markers: dict[str, str | None] = {}
+        self.shapes: dict[str, str] = {}
+        self.hints: dict[str, dict[str, Any]] = {}
         self.extra: dict[str, str] = {}
         self.clock = 1_700_000_000_000.0
 
@@ -29,6 +31,17 @@ class SnapshotBuilder:
         self.numbers[name] = number or 10_001 + len(self.numbers)
         self.lines.setdefault(name, [])
         self.markers[name] = marker
+
+    def legacy_table(self, name: str, shape: str, number: int | None = None) -> None:
+        """A table in the legacy export encoding: documents in clean JSON,
+        typed by `shape` (printed as the backend prints shapes) and by the
+        per-document hints given with `hint`."""
+        self.table(name, number, marker=None)
+        self.shapes[name] = shape
+        self.hints[name] = {}
+
+    def hint(self, table: str, doc_id: str, hint: Any) -> None:
+        self.hints[table][doc_id] = hint
 
     def new_id(self, table: str) -> str:
         return encode_id(self.numbers[table], self.random.randbytes(16))
@@ -66,6 +79,10 @@ class SnapshotBuilder:
             if self.markers[name] is not None:
                 marker = json.dumps(self.markers[name])
                 out[f"{prefix}{name}/generated_schema.jsonl"] = marker + "\n"
+            if name in self.shapes:
+                hints = [json.dumps({k: v}) for k, v in self.hints[name].items()]
+                lines = [json.dumps(self.shapes[name]), *hints]
+                out[f"{prefix}{name}/generated_schema.jsonl"] = "\n".join(lines) + "\n"
         out.update(self.extra)
         return out
 

@@ -102,3 +102,16 @@ def test_discriminated_union_dispatch() -> None:
     assert not check({"kind": "b", "n": 1.0})
     assert not check({"kind": "d", "n": 1})
     assert not check({"n": 1})
+
+
+def test_deep_validators_compile() -> None:
+    validator: Validator = Int64V()
+    value: Any = 1
+    for _ in range(40):
+        validator = ArrayV(ObjectV((Field("a", validator), Field("b", StringV()))))
+        value = [{"a": value, "b": "x"}]
+    ids = IdTables({}, known=False)
+    check = compile_document(validator, ids)
+    assert check(value)
+    assert not check([{"a": value, "b": 1}])
+    assert check(value) == compile_check(validator, ids)(value)

@@ -1,9 +1,13 @@
 """Validators compiled to Python source: one function per table.
 
 Checking a million documents one closure call per field costs more than
-parsing them. So a table's document validator is written out as a single
-Python expression, in the way fastjsonschema compiles JSON Schemas: objects
-test each field in place and count keys to reject extra fields, arrays of
+parsing them. So a table's document validator is written out as Python
+source, in the way fastjsonschema compiles JSON Schemas. The function body is
+a run of statements that return False at the first failure: an object's
+required fields are read with one subscript each (a missing one raises
+KeyError, which is the failure), its keys are counted to reject extra fields,
+and arrays and records are plain `for` loops. Inside a union, where a failing
+member must not end the function, each member is one expression: arrays of
 scalars compare the set of element types, unions of literals are set lookups,
 and the literal fields of an object (a discriminant) are tested first so a
 union of objects rejects the wrong members at once. The result agrees with
@@ -26,6 +30,7 @@ from convex_schema.model import (
     BooleanV,
     BytesV,
     CommitTsV,
+    Field,
     Float64V,
     FunctionV,
     IdV,
@@ -53,15 +58,24 @@ _SCALAR_TYPES: dict[type[Validator], type] = {
 
 
 _MISSING = object()
+SET_LIMIT = 1 << 17  # ids; a set of as many takes about 9 MB
+
+
+def _among(key: int, known: frozenset[int] | array[int]) -> bool:
+    if isinstance(known, frozenset):
+        return key in known
+    index = bisect_left(known, key)
+    return index < len(known) and known[index] == key
 
 
 class IdCheck:
     """Checks one id and notes the references that need a second look.
 
     An id found among the `_id`s of its (already read) table is valid and
-    not dangling: a binary search, no decoding. Anything else is decoded; if
-    it is an id of the right table, it is noted in `scratch` for the caller to
-    report as dangling (or to check once its table has been read)."""
+    not dangling: one lookup of its hash (in a set, or by binary search for a
+    large table), no decoding. Anything else is decoded; if it is an id of
+    the right table, it is noted in `scratch` for the caller to report as
+    dangling (or to check once its table has been read)."""
 
     def __init__(
         self, ids: IdTables, complete: dict[str, array[int]], scratch: list[Any]
@@ -69,16 +83,28 @@ class IdCheck:
         self.ids = ids
         self.complete = complete
         self.scratch = scratch
+        self._known: dict[str, frozenset[int] | array[int]] = {}
+
+    def known(self, table: str) -> frozenset[int] | array[int] | None:
+        """The `_id` hashes of `table` once the table was read: as a set, or
+        for a large table as its sorted array (a set costs about nine times
+        the array's 8 bytes an id). Sets are built only for the tables this
+        check refers to, and live as long as the check (one table)."""
+        found = self._known.get(table)
+        if found is None:
+            hashes = self.complete.get(table)
+            if hashes is None:
+                return None
+            small = len(hashes) <= SET_LIMIT
+            found = self._known[table] = frozenset(hashes) if small else hashes
+        return found
 
     def __call__(self, value: Any, table: str, path: str) -> bool:
         if type(value) is not str:
             return False
-        known = self.complete.get(table)
-        if known is not None:
-            key = hash(value)
-            index = bisect_left(known, key)
-            if index != len(known) and known[index] == key:
-                return True
+        known = self.known(table)
+        if known is not None and _among(hash(value), known):
+            return True
         if self.ids.table_of(value) not in _id_accepts(table, self.ids):
             return False
         self.scratch.append((table, value, path))
@@ -86,9 +112,15 @@ class IdCheck:
 
 
 class _Writer:
-    def __init__(self, ids: IdTables, id_check: IdCheck | None = None) -> None:
+    def __init__(
+        self,
+        ids: IdTables,
+        id_check: IdCheck | None = None,
+        empty_keys: list[str] | None = None,
+    ) -> None:
         self.ids = ids
         self.id_check = id_check
+        self.empty_keys = empty_keys
         self.names = itertools.count()
         self.env: dict[str, Any] = {}
 
@@ -114,17 +146,21 @@ class _Writer:
             if self.id_check is not None:
                 check = self.bind(self.id_check)
                 slow = f"{check}({v}, {validator.table!r}, {path!r})"
-                known = self.id_check.complete.get(validator.table)
+                known = self.id_check.known(validator.table)
                 if known is None:
                     return slow
                 # The table was read already: an id among its _ids passes
-                # with one binary search (inlined), anything else goes slow.
-                ids, size = self.bind(known), len(known)
-                bisect, key, index = self.bind(bisect_left), self.var(), self.var()
-                found = (
-                    f"({index} := {bisect}({ids}, {key} := hash({v}))) < {size} "
-                    f"and {ids}[{index}] == {key}"
-                )
+                # with one set lookup or binary search (inlined), anything
+                # else goes slow.
+                ids = self.bind(known)
+                if isinstance(known, frozenset):
+                    found = f"hash({v}) in {ids}"
+                else:
+                    bisect, key, index = self.bind(bisect_left), self.var(), self.var()
+                    found = (
+                        f"({index} := {bisect}({ids}, {key} := hash({v}))) "
+                        f"< {len(known)} and {ids}[{index}] == {key}"
+                    )
                 return f"(type({v}) is str and ({found} or {slow}))"
             table_of = self.bind(self.ids.table_of)
             accepts = self.bind(_id_accepts(validator.table, self.ids))
@@ -141,14 +177,23 @@ class _Writer:
                 self.expr(validator.keys, key, path=path + ".<key>"),
                 self.expr(validator.values, value, path=path + ".*"),
             )
+            note = self._note_empty_key(v, path)
+            note = f"({note} or True) and " if note else ""
             return (
-                f"(type({v}) is dict and all(({keys}) and ({values}) "
+                f"(type({v}) is dict and {note}all(({keys}) and ({values}) "
                 f"for {key}, {value} in {v}.items()))"
             )
         if isinstance(validator, UnionV):
             return self._union(validator, v, top, path)
         fallback = self.bind(compile_check(validator, self.ids))
         return f"{fallback}({v})"
+
+    def _note_empty_key(self, v: str, path: str) -> str:
+        """A statement noting a record's empty key (a name Convex rejects,
+        which its JSON text shows only to a slow search)."""
+        if self.empty_keys is None:
+            return ""
+        return f'"" in {v} and {self.bind(self.empty_keys.append)}({path!r})'
 
     def _type_test(self, types: frozenset[type], v: str) -> str:
         if len(types) == 1:
@@ -180,15 +225,11 @@ class _Writer:
         )
 
     def _object(self, obj: ObjectV, v: str, top: bool, path: str) -> str:
-        # Literal fields first: a discriminant fails fast.
-        ordered = sorted(
-            obj.fields, key=lambda f: not isinstance(f.validator, LiteralV)
-        )
         missing = self.bind(_MISSING)
         tests = [f"type({v}) is dict"]
         counted: list[str] = []
         required = 0
-        for item in ordered:
+        for item in _literals_first(obj):
             inner = self.var()
             check = self.expr(item.validator, inner, path=f"{path}.{item.name}")
             get = f"({inner} := {v}.get({item.name!r}, {missing}))"
@@ -198,13 +239,7 @@ class _Writer:
             else:
                 tests.append(f"{get} is not {missing} and {check}")
                 required += 1
-        if top:
-            counted += [
-                f"({name!r} in {v})"
-                for name in ("_id", "_creationTime")
-                if obj.field(name) is None
-            ]
-        total = " + ".join([str(required), *counted])
+        total = " + ".join([str(required), *counted, *_system_fields(obj, v, top)])
         tests.append(f"len({v}) == {total}")
         return "(" + " and ".join(tests) + ")"
 
@@ -249,16 +284,103 @@ class _Writer:
         self, validator: Validator, top: bool, path: str
     ) -> Callable[[Any], bool]:
         """A separately generated function for one validator."""
-        body = self.expr(validator, "value", top, path)
-        source = f"def check(value):\n    return bool({body})\n"
+        body = self.statements(validator, "value", top, path, _INDENT)
+        source = "\n".join(["def check(value):", *body, f"{_INDENT}return True\n"])
         namespace = dict(self.env)
         exec(compile(source, "<convex-schema check>", "exec"), namespace)  # noqa: S102
         check: Callable[[Any], bool] = namespace["check"]
         return check
 
+    # -- statements: the body of a function --------------------------------------
+
+    def statements(
+        self, validator: Validator, v: str, top: bool, path: str, pad: str
+    ) -> list[str]:
+        """Lines, indented by `pad`, that return False when the value named
+        `v` fails; they fall through when it passes."""
+        if len(pad) > _MAX_PAD:
+            # Python allows 20 nested loops and `try`s: deeper, expressions.
+            return [f"{pad}if not ({self.expr(validator, v, top, path)}): return False"]
+        if isinstance(validator, ObjectV):
+            return self._object_statements(validator, v, top, path, pad)
+        if isinstance(validator, ArrayV) and _needs_loop(validator.element):
+            item = self.var()
+            return [
+                f"{pad}if type({v}) is not list: return False",
+                f"{pad}for {item} in {v}:",
+                *self.statements(validator.element, item, False, "", pad + _INDENT),
+            ]
+        if isinstance(validator, RecordV):
+            key, value = self.var(), self.var()
+            keys = self.expr(validator.keys, key, path=path + ".<key>")
+            inner = pad + _INDENT
+            note = self._note_empty_key(v, path)
+            return [
+                f"{pad}if type({v}) is not dict: return False",
+                *([f"{pad}{note}"] if note else []),
+                f"{pad}for {key}, {value} in {v}.items():",
+                f"{inner}if not ({keys}): return False",
+                *self.statements(validator.values, value, False, path + ".*", inner),
+            ]
+        return [f"{pad}if not ({self.expr(validator, v, top, path)}): return False"]
+
+    def _object_statements(
+        self, obj: ObjectV, v: str, top: bool, path: str, pad: str
+    ) -> list[str]:
+        lines = [f"{pad}if type({v}) is not dict: return False"]
+        names = {item.name: self.var() for item in obj.fields}
+        required = [item for item in obj.fields if not item.optional]
+        if required:
+            # One subscript a field; a missing required field is the KeyError.
+            lines.append(f"{pad}try:")
+            lines += [
+                f"{pad}{_INDENT}{names[item.name]} = {v}[{item.name!r}]"
+                for item in required
+            ]
+            lines += [f"{pad}except KeyError:", f"{pad}{_INDENT}return False"]
+        missing = self.bind(_MISSING)
+        counted: list[str] = []
+        for item in _literals_first(obj):
+            inner, where = names[item.name], f"{path}.{item.name}"
+            if not item.optional:
+                lines += self.statements(item.validator, inner, False, where, pad)
+                continue
+            lines.append(f"{pad}{inner} = {v}.get({item.name!r}, {missing})")
+            lines.append(f"{pad}if {inner} is not {missing}:")
+            lines += self.statements(item.validator, inner, False, where, pad + _INDENT)
+            counted.append(f"({inner} is not {missing})")
+        total = " + ".join([str(len(required)), *counted, *_system_fields(obj, v, top)])
+        lines.append(f"{pad}if len({v}) != {total}: return False")
+        return lines
+
+
+_INDENT = "    "
+_MAX_PAD = 16 * len(_INDENT)
+
 
 def _reject(value: Any) -> bool:
     return False
+
+
+def _literals_first(obj: ObjectV) -> list[Field]:
+    """The fields with literal fields first: a discriminant fails fast."""
+    return sorted(obj.fields, key=lambda f: not isinstance(f.validator, LiteralV))
+
+
+def _system_fields(obj: ObjectV, v: str, top: bool) -> list[str]:
+    """Terms counting the system fields a document may carry besides its own."""
+    if not top:
+        return []
+    return [
+        f"({name!r} in {v})"
+        for name in ("_id", "_creationTime")
+        if obj.field(name) is None
+    ]
+
+
+def _needs_loop(element: Validator) -> bool:
+    """Whether an array's elements are checked one by one (not by type)."""
+    return _scalar_types(element) is None and not isinstance(element, AnyV)
 
 
 def _discriminant(members: list[Validator]) -> str | None:
@@ -321,14 +443,12 @@ def _id_accepts(table: str, ids: IdTables) -> frozenset[str]:
 
 
 def compile_document(
-    document: Validator, ids: IdTables, id_check: IdCheck | None = None
+    document: Validator,
+    ids: IdTables,
+    id_check: IdCheck | None = None,
+    empty_keys: list[str] | None = None,
 ) -> Callable[[Any], bool]:
     """One generated function that checks whole documents of a table; with
-    `id_check`, ids are checked (and references noted) through it."""
-    writer = _Writer(ids, id_check)
-    body = writer.expr(document, "doc", top=True)
-    source = f"def check(doc):\n    return bool({body})\n"
-    namespace: dict[str, Any] = dict(writer.env)
-    exec(compile(source, "<convex-schema check>", "exec"), namespace)  # noqa: S102
-    check: Callable[[Any], bool] = namespace["check"]
-    return check
+    `id_check`, ids are checked (and references noted) through it; with
+    `empty_keys`, the path of each record holding an empty key is noted."""
+    return _Writer(ids, id_check, empty_keys).function(document, top=True, path="")

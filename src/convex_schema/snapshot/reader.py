@@ -5,7 +5,8 @@ Documents are streamed line by line and never held all at once. Each table
 knows its number (from `_tables/documents.jsonl`), its component namespace
 (`_components/<name>/...`, nested) and its encoding (`generated_schema.jsonl`:
 `"uniform"` for current exports, a legacy shape line otherwise, absent for
-plain imports).
+plain imports). A legacy table also carries its stored shape and per-document
+type hints, which `decode_line` applies (see `legacy`).
 """
 
 from __future__ import annotations
@@ -23,11 +24,18 @@ import orjson
 from convex_schema.diagnostics import Diagnostic, Severity
 from convex_schema.errors import ConvexSchemaError
 from convex_schema.model import Span
+from convex_schema.snapshot.legacy import (
+    NO_SHAPE,
+    Place,
+    ShapeError,
+    decode_legacy,
+    parse_shape,
+    table_place,
+)
 from convex_schema.snapshot.values import (
     LEGACY,
     PLAIN,
     UNIFORM,
-    apply_legacy_context,
     decode_plain,
     decode_uniform,
 )
@@ -53,6 +61,10 @@ class SnapshotTable:
     number: int | None = None
     encoding: str = UNIFORM
     legacy_contexts: dict[str, Any] = field(default_factory=dict)
+    # A legacy table's stored shape, ready to type its documents; None with
+    # `legacy_problem` saying why when it cannot be applied.
+    legacy_place: Place | None = field(default=None, repr=False, compare=False)
+    legacy_problem: str = ""
 
     @property
     def qualified(self) -> str:
@@ -141,9 +153,7 @@ class Snapshot:
                 if table in ("_tables", "_components"):
                     continue
                 entry = SnapshotTable(table, name, component)
-                entry.encoding = self._encoding(
-                    prefix + table + "/" + SCHEMA_MARKER, present
-                )
+                self._read_marker(entry, prefix + table + "/" + SCHEMA_MARKER, present)
                 if table == "_storage":
                     if not component:
                         self.storage = entry
@@ -196,18 +206,36 @@ class Snapshot:
                     '{"name": ..., "id": <table number>}'
                 ) from None
 
-    def _encoding(self, member: str, present: set[str]) -> str:
-        if member not in present:
-            return PLAIN
-        lines = self._lines(member)
-        first = next(lines, None)
+    def _read_marker(
+        self, table: SnapshotTable, member: str, present: set[str]
+    ) -> None:
+        """The table's encoding, from the first line of its
+        `generated_schema.jsonl`; for a legacy export, also its shape."""
+        first = next(self._lines(member), None) if member in present else None
         if first is None:
-            return PLAIN
+            table.encoding = PLAIN
+            return
         try:
             marker = orjson.loads(first[1])
         except orjson.JSONDecodeError:
             raise SnapshotError(f"{self.display}:{member}:1: not JSON") from None
-        return UNIFORM if marker == UNIFORM else LEGACY
+        if marker == UNIFORM:
+            table.encoding = UNIFORM
+            return
+        table.encoding = LEGACY
+        try:
+            if not isinstance(marker, str):
+                raise ShapeError("line 1 is not a JSON string holding a shape")
+            table.legacy_place = table_place(parse_shape(marker))
+        except ShapeError as error:
+            table.legacy_problem = str(error)
+            logger.warning(
+                "table %s: legacy export whose shape cannot be applied: %s",
+                table.qualified,
+                error,
+            )
+            return
+        logger.info("table %s: legacy export, typed by its shape", table.qualified)
 
     # -- reading ------------------------------------------------------------------
 
@@ -275,27 +303,19 @@ class Snapshot:
         else:
             yield from self._lines(table.member)
 
-    def blocks(self, table: SnapshotTable) -> Iterator[tuple[int, bytes]]:
-        """The table's lines in blocks of about 1 MiB that end at a line end:
-        (number of the block's first line, the block). Cheap to hand to
-        another process; `split_block` turns one back into lines."""
+    def blocks(self, table: SnapshotTable) -> Iterator[bytes]:
+        """The table's lines in blocks of about 1 MiB that end at a line end,
+        blank lines included: a block of n newlines holds n + 1 lines, and
+        numbering runs on from 1 block after block. Cheap to hand to another
+        process, which splits it at newlines (and counts its lines, which
+        this process then need not do)."""
         suffix = self.path.suffix.lower() if self._zip is None else ""
         if table.encoding == LEGACY or (self._single and suffix in (".json", ".csv")):
-            batch: list[bytes] = []
-            first = 1
-            for number, raw in self.lines(table):
-                if not batch:
-                    first = number
-                batch.append(raw)
-                if len(batch) >= 4_000:
-                    yield first, b"\n".join(batch)
-                    batch = []
-            if batch:
-                yield first, b"\n".join(batch)
+            yield from self._joined_blocks(table)
             return
         try:
             with self._stream(table.member) as stream:
-                number, rest = 1, b""
+                rest = b""
                 while chunk := stream.read(CHUNK):
                     data = rest + chunk
                     end = data.rfind(b"\n")
@@ -303,15 +323,30 @@ class Snapshot:
                         rest = data
                         continue
                     block, rest = data[:end], data[end + 1 :]
-                    yield number, block
-                    number += block.count(b"\n") + 1
+                    yield block
                 if rest:
-                    yield number, rest
+                    yield rest
         except (zipfile.BadZipFile, EOFError, OSError) as error:
             raise SnapshotError(
                 f"{self.display}:{table.member}: truncated or corrupt ({error}); "
                 "export the deployment again"
             ) from None
+
+    def _joined_blocks(self, table: SnapshotTable) -> Iterator[bytes]:
+        """`blocks` for tables read line by line (legacy, `.json`, `.csv`)."""
+        batch: list[bytes] = []
+        expected = 1
+        for number, raw in self.lines(table):
+            # Skipped blank lines come back as empty ones, so that lines keep
+            # their numbers; checking skips them.
+            batch += [b""] * (number - expected)
+            batch.append(raw)
+            expected = number + 1
+            if len(batch) >= 4_000:
+                yield b"\n".join(batch)
+                batch = []
+        if batch:
+            yield b"\n".join(batch)
 
     def documents(
         self, table: SnapshotTable, errors: list[Diagnostic] | None = None
@@ -399,13 +434,6 @@ class Snapshot:
         self.close()
 
 
-def split_block(first: int, block: bytes) -> Iterator[tuple[int, bytes]]:
-    """The numbered non-empty lines of a block from `Snapshot.blocks`."""
-    for offset, line in enumerate(block.split(b"\n")):
-        if line and not line.isspace():
-            yield first + offset, line
-
-
 class DocumentError(ValueError):
     """A line that is not a document in its table's encoding."""
 
@@ -423,8 +451,8 @@ def decode_line(table: SnapshotTable, raw: bytes) -> dict[str, Any]:
                 return value
             return decode_uniform(value)  # type: ignore[no-any-return]
         if encoding == LEGACY:
-            context = table.legacy_contexts.get(str(value.get("_id")))
-            return apply_legacy_context(value, context)  # type: ignore[no-any-return]
+            hint = table.legacy_contexts.get(str(value.get("_id")))
+            return decode_legacy(value, hint, table.legacy_place or NO_SHAPE)  # type: ignore[no-any-return]
         return decode_plain(value)  # type: ignore[no-any-return]
     except DocumentError:
         raise

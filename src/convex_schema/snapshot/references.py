@@ -3,10 +3,11 @@
 Tables are validated with referenced tables first. While a referenced table
 streams past, the 64-bit hashes of its `_id`s go into a compact array, sorted
 when the table is done: 8 bytes a document, whatever its size. A reference is
-then looked up by binary search as soon as its document is read; only
-references into a table not read yet (a self-reference, a cycle) wait for the
-end. Hash collisions could hide a dangling reference with a probability near
-n²/2⁶⁴, which is negligible for any real snapshot.
+then looked up as soon as its document is read (the generated check turns the
+arrays of the tables it refers to into sets while it runs); only references
+into a table not read yet (a self-reference, a cycle) wait for the end. Hash
+collisions could hide a dangling reference with a probability near n²/2⁶⁴,
+which is negligible for any real snapshot.
 """
 
 from __future__ import annotations

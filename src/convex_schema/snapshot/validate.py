@@ -309,19 +309,21 @@ def _report_other_tables(
                 )
             )
     for data in snapshot.tables:
-        if data.encoding == LEGACY and not data.component:
+        if data.encoding == LEGACY and data.legacy_place is None and not data.component:
             report.diagnostics.append(
                 Diagnostic(
                     "D107",
                     Severity.WARNING,
-                    f'table "{data.name}" comes from an older export format: int64, '
-                    "bytes and special floats are read from its per-document type "
-                    "hints; a value typed only by the table's stored shape is read "
-                    "as its JSON form (a string or a float64)",
+                    f'table "{data.name}" comes from an older export format whose '
+                    "stored shape (line 1 of its generated_schema.jsonl) cannot be "
+                    f"applied: {data.legacy_problem}. Int64, bytes and special "
+                    "floats are read from its per-document type hints only; a value "
+                    "typed only by the shape is read as its JSON form (a string or "
+                    "a float64)",
                     None,
                     "Export the deployment again with a current `npx convex export` "
                     "for exact types.",
-                    data={"table": data.name},
+                    data={"table": data.name, "problem": data.legacy_problem},
                 )
             )
     components = sorted({t.component for t in snapshot.tables if t.component})

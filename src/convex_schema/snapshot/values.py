@@ -4,8 +4,9 @@ In a current export (`generated_schema.jsonl` holds `"uniform"`) a JSON
 integer is an int64, a number with a fraction or exponent is a float64, and
 `{"$bytes": b64}` / `{"$float": b64}` carry bytes and special floats. Without
 that marker (a plain `.jsonl`, `.json` or `.csv` import) every number is a
-float64, as `npx convex import` types it. Python values: `int` is int64,
-`float` is float64, `bytes` is bytes.
+float64, as `npx convex import` types it. (Legacy exports, typed by a stored
+shape and hints, are read in `legacy`.) Python values: `int` is int64, `float`
+is float64, `bytes` is bytes.
 """
 
 from __future__ import annotations
@@ -50,30 +51,3 @@ def decode_plain(value: Any) -> Any:
     if kind is list:
         return [decode_plain(v) for v in value]
     return value
-
-
-def apply_legacy_context(value: Any, context: Any) -> Any:
-    """Apply a legacy export's per-document type hint (`ExportContext` JSON:
-    "int64", "bytes", "float64inf", {"$float64NaN": b64}, arrays, objects)."""
-    if context in (None, "infer"):
-        return decode_plain_numbers(value)
-    if context == "int64" and isinstance(value, str):
-        return int(value)
-    if context == "bytes" and isinstance(value, str):
-        return base64.b64decode(value)
-    if context == "float64inf" and isinstance(value, str):
-        return float("inf") if value == "Infinity" else float("-inf")
-    if isinstance(context, dict) and "$float64NaN" in context:
-        return float("nan")
-    if isinstance(context, list) and isinstance(value, list):
-        return [
-            apply_legacy_context(v, c) for v, c in zip(value, context, strict=False)
-        ]
-    if isinstance(context, dict) and isinstance(value, dict):
-        return {k: apply_legacy_context(v, context.get(k)) for k, v in value.items()}
-    return decode_plain_numbers(value)
-
-
-def decode_plain_numbers(value: Any) -> Any:
-    """The legacy "clean" JSON writes every float64 as a JSON number."""
-    return decode_plain(value)
