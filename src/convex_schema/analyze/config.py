@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from convex_schema.diagnostics import Severity
 from convex_schema.errors import ConvexSchemaError
+from convex_schema.settings import project_settings
 
 
 @dataclass
@@ -29,22 +29,8 @@ class Config:
 
 
 def load_config(project: Path) -> Config:
-    for name, keys in (
-        ("convex-schema.toml", ("analyze",)),
-        ("pyproject.toml", ("tool", "convex-schema", "analyze")),
-    ):
-        path = project / name
-        if not path.is_file():
-            continue
-        try:
-            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConvexSchemaError(f"{path}: not valid TOML: {error}") from None
-        for key in keys:
-            data = data.get(key, {}) if isinstance(data, dict) else {}
-        if data:
-            return _parse(data, str(path))
-    return Config()
+    found = project_settings(project, "analyze")
+    return _parse(*found) if found is not None else Config()
 
 
 def _parse(data: dict[str, Any], source: str) -> Config:

@@ -384,7 +384,6 @@ class ReaderBase:
 
     def _belong(self, child: int, parent: int, role: str = "") -> None:
         child, parent = self._base(child), self._base(parent)
-        entities = self.intent.entities
         if child == parent:
             if role:
                 self.add(Relation("self", child, child, role))
@@ -395,9 +394,6 @@ class ReaderBase:
                 parent,
             }:
                 return
-        if entities[child].person and entities[child].listed and not role:
-            if not entities[parent].person:
-                pass
         self.add(Relation("belongs", child, parent, role=role))
 
     def _entity_word(self, word: str) -> int | None:

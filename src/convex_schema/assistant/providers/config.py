@@ -16,13 +16,13 @@ API keys come from the environment only (`CONVEX_SCHEMA_API_KEY`, else
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from convex_schema.errors import ConvexSchemaError
+from convex_schema.settings import project_settings
 
 PROVIDERS = ("builtin", "openai", "anthropic")
 
@@ -109,22 +109,8 @@ def _override(
 
 
 def _from_files(project: Path) -> ProviderConfig:
-    for name, keys in (
-        ("convex-schema.toml", ("assistant",)),
-        ("pyproject.toml", ("tool", "convex-schema", "assistant")),
-    ):
-        path = project / name
-        if not path.is_file():
-            continue
-        try:
-            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConvexSchemaError(f"{path}: not valid TOML: {error}") from None
-        for key in keys:
-            data = data.get(key, {}) if isinstance(data, dict) else {}
-        if data:
-            return _parse(data, str(path))
-    return ProviderConfig()
+    found = project_settings(project, "assistant")
+    return _parse(*found) if found is not None else ProviderConfig()
 
 
 def _parse(data: dict[str, Any], source: str) -> ProviderConfig:
