@@ -141,6 +141,25 @@ def test_dangling_references_are_found(tmp_path: Path) -> None:
     assert next(t for t in report.tables if t.table == "posts").dangling == 1
 
 
+def test_a_dangling_reference_in_an_array_names_the_array(tmp_path: Path) -> None:
+    builder = SnapshotBuilder()
+    builder.table("users")
+    builder.table("teams")
+    member = builder.add("users", {"name": "Ada"})
+    ghost = builder.new_id("users")
+    builder.add("teams", {"memberIds": [member, ghost]})
+    report = validate(
+        tmp_path,
+        "users: defineTable({ name: v.string() }), "
+        'teams: defineTable({ memberIds: v.array(v.id("users")) })',
+        builder,
+    )
+    [dangling] = [d for d in report.diagnostics if d.code == "D103"]
+    assert dangling.data is not None
+    assert dangling.data["path"] == ".memberIds[]"
+    assert "at .memberIds[], which is not" in dangling.message
+
+
 def test_limits_at_the_boundary_and_past_it(tmp_path: Path) -> None:
     builder = SnapshotBuilder()
     builder.table("blobs")

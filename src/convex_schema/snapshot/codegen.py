@@ -221,7 +221,8 @@ class _Writer:
             return f"(type({v}) is list)"
         item = self.var()
         return (
-            f"(type({v}) is list and all({self.expr(element, item)} for {item} in {v}))"
+            f"(type({v}) is list and all("
+            f"{self.expr(element, item, path=path + '[]')} for {item} in {v}))"
         )
 
     def _object(self, obj: ObjectV, v: str, top: bool, path: str) -> str:
@@ -308,7 +309,9 @@ class _Writer:
             return [
                 f"{pad}if type({v}) is not list: return False",
                 f"{pad}for {item} in {v}:",
-                *self.statements(validator.element, item, False, "", pad + _INDENT),
+                *self.statements(
+                    validator.element, item, False, path + "[]", pad + _INDENT
+                ),
             ]
         if isinstance(validator, RecordV):
             key, value = self.var(), self.var()
