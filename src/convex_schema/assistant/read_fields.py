@@ -307,8 +307,8 @@ class FieldRules(ReaderBase):
                 self._feature(
                     i, Attribute("expiresAt", "number", "ms since epoch", "time")
                 )
-            elif word == "when" and tokens[i + 1 : i + 2] and self._when(i):
-                pass
+            elif word == "when":
+                self._when(i)
             elif word in ("optional", "required") and tokens[i - 1 : i] in (
                 ["is"],
                 ["are"],
@@ -317,7 +317,7 @@ class FieldRules(ReaderBase):
             ):
                 self._optional_after(i, word == "optional")
 
-    def _when(self, i: int) -> bool:
+    def _when(self, i: int) -> None:
         """ "track when they were edited": an optional `editedAt` time."""
         found = re.match(
             r"when (?:it|they|the \w+|a \w+|\w+) (?:was|were|is|are|got|get|gets) "
@@ -325,12 +325,11 @@ class FieldRules(ReaderBase):
             " ".join(self.tokens[i : i + 6]),
         )
         if found is None:
-            return False
+            return
         name = found.group(1) + "At"
         note = "ms since epoch; unset until it happens"
         self._feature(i, Attribute(name, "number", note, "time"))
         self.intent.fields[-1].optional = True
-        return True
 
     def _feature(self, i: int, found: Attribute) -> None:
         owner = self.mention_before(i) or self.mention_after(i + 1, limit=3)
