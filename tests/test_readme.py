@@ -35,10 +35,10 @@ def test_every_data_code_is_documented() -> None:
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     import typer
 
-    from convex_schema.cli.main import app
+    from convex_schema.cli.main import application
 
     readme = (ROOT / "README.md").read_text()
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(application())
     for name, sub in command.commands.items():  # type: ignore[attr-defined]
         assert sub.help, name
         assert f"| `{name}" in readme, name

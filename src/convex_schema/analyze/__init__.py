@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from convex_schema import runtime
 from convex_schema.analyze import rules as _rules  # noqa: F401  (registers the rules)
 from convex_schema.analyze.advisor import Suggestion, advise
 from convex_schema.analyze.config import Config, load_config
@@ -63,13 +64,14 @@ def collector_paused() -> Iterator[None]:
     """Analysis allocates a few hundred thousand small objects and no cycles
     worth collecting: with the collector's passes over them it takes half as
     long again on a large project. Paused here, as it is while the findings
-    are printed."""
+    are printed. In the console script, which ends with the command, it
+    stays off: turning it back on would start a pass over all of them."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if collecting:
+        if collecting and not runtime.one_shot:
             gc.enable()
 
 

@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 from rich.syntax import Syntax
 
+from convex_schema import runtime
 from convex_schema.cli.context import Context
 from convex_schema.cli.output import (
     STYLES,
@@ -90,6 +91,7 @@ def analyze(
     config = load_config(root)
     config.disable |= {code.upper() for code in disable or []}
     profile = _profile(data, output_format) if data is not None else None
+    runtime.fast_exit = True  # the analysis is large, and nothing is left open
     with collector_paused():
         analysis = analyze_project(root, schema, config, profile)
         if fix:

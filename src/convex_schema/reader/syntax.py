@@ -93,9 +93,29 @@ class SourceFile:
         self.display = display or path
         self.source = source
         tsx = path.endswith((".tsx", ".jsx"))
-        self.tree = parse(source, tsx=tsx)
+        self._tree: Tree | None = parse(source, tsx=tsx)
         self.grammar = TSX_GRAMMAR if tsx else TYPESCRIPT_GRAMMAR
         self._ascii = source.isascii()
+
+    @property
+    def tree(self) -> Tree:
+        if self._tree is None:
+            # A file that came back from the analyzer's worker process is
+            # parsed again only when something asks for its tree.
+            self._tree = parse(self.source, tsx=self.path.endswith((".tsx", ".jsx")))
+        return self._tree
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the tree and grammar (tree-sitter objects do not
+        pickle): the analyzer's worker process sends back files it read."""
+        return {"path": self.path, "display": self.display, "source": self.source}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        tsx = self.path.endswith((".tsx", ".jsx"))
+        self._tree = None
+        self.grammar = TSX_GRAMMAR if tsx else TYPESCRIPT_GRAMMAR
+        self._ascii = self.source.isascii()
 
     @functools.cached_property
     def _line_starts(self) -> list[int]:

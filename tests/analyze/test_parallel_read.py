@@ -1,0 +1,101 @@
+"""A large project is read by two processes (`functions._Worker`): the facts
+must be exactly those one process reads, in the same order, and a worker
+that fails must cost nothing but time."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from convex_schema.analyze import analyze_project, functions
+from convex_schema.analyze.config import Config
+from convex_schema.model import Span
+
+from support import ROOT
+
+PROJECTS = [
+    ROOT / "tests" / "fixtures" / "analyze" / "eslint_parity",
+    ROOT / "examples" / "blog",
+]
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork"), reason="the worker is forked; elsewhere one process reads"
+)
+
+
+def _facts(root: Path) -> tuple[object, ...]:
+    analysis = analyze_project(root, config=Config())
+    project = analysis.project
+    files = [
+        (
+            name,
+            facts.use_node,
+            facts.imports,
+            facts.entry_point,
+            facts.import_list,
+            facts.env_reads,
+            facts.cron_schedules,
+            facts.body,
+            facts.handlers,
+            facts.source,
+        )
+        for name, facts in project.files.items()
+    ]
+    return (
+        files,
+        project.functions,
+        list(project.helpers.items()),
+        project.errors,
+        [f.to_json() for f in analysis.findings],
+        [s.to_json() for s in analysis.suggestions],
+        analysis.score.to_json(),
+    )
+
+
+def _two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(functions, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(functions, "_can_fork", lambda: True)
+
+
+@pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
+def test_two_processes_read_what_one_reads(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _facts(root)
+    _two_processes(monkeypatch)
+    mine, theirs = functions._halves(functions.function_files(root / "convex"))
+    assert mine
+    assert theirs  # the worker really reads a share
+    assert _facts(root) == alone
+
+
+def test_a_failing_worker_is_replaced_by_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = PROJECTS[0]
+    alone = _facts(root)
+    _two_processes(monkeypatch)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise pickle.PicklingError("the worker cannot send its facts")
+
+    # Only the worker pickles, so only the worker fails.
+    monkeypatch.setattr(functions.pickle, "dump", broken)
+    assert _facts(root) == alone
+
+
+def test_files_from_the_worker_parse_again_on_demand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _two_processes(monkeypatch)
+    root = PROJECTS[0]
+    project = functions.read_project(root, root / "convex")
+    last = list(project.files.values())[-1]  # read by the worker
+    assert last.file._tree is None  # it came back without its tree
+    assert last.file.tree.root_node.type == "program"
+    assert last.file.text(last.file.tree.root_node).encode() == last.source
+    span = Span("a.ts", 1, 2, 3, 4, 5, 6)
+    assert pickle.loads(pickle.dumps(span)) == span
