@@ -80,18 +80,23 @@ def _analyze(
 ) -> Analysis:
     config = config if config is not None else load_config(root)
     folder = functions_dir(root)
-    project = read_project(root, folder)
-    if config.ignore:
-        _ignore(project, config.ignore)
     schema: Schema | None = None
     schema_file: str | None = None
     findings: list[Diagnostic] = []
     path = schema_path or folder / "schema.ts"
-    if path.is_file():
-        result = read_schema(path, root=root)
-        schema = result.schema
-        schema_file = _relative(path, root)
-        findings += list(result.diagnostics) + check_schema(schema)
+
+    def read_the_schema() -> None:
+        nonlocal schema, schema_file
+        if path.is_file():
+            result = read_schema(path, root=root)
+            schema = result.schema
+            schema_file = _relative(path, root)
+            findings.extend([*result.diagnostics, *check_schema(schema)])
+
+    # The schema is read while a worker process reads functions, if one does.
+    project = read_project(root, folder, meanwhile=read_the_schema)
+    if config.ignore:
+        _ignore(project, config.ignore)
     for message, span in project.errors:
         findings.append(
             Diagnostic(
@@ -141,6 +146,7 @@ def _ignore(project: Project, patterns: tuple[str, ...]) -> None:
     project.files = {k: v for k, v in project.files.items() if not ignored(k)}
     project.functions = [f for f in project.functions if not ignored(f.file)]
     project.helpers = {k: v for k, v in project.helpers.items() if not ignored(k[0])}
+    project.changed()
 
 
 def _unsuppressed(

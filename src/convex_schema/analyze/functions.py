@@ -20,18 +20,19 @@ about a helper's query points at the helper.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import pickle
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from tree_sitter import Node
+from tree_sitter import Language, Node, Query, QueryCursor
 
 from convex_schema.model import Span
 from convex_schema.reader.syntax import SourceFile, string_value, unwrap
@@ -194,7 +195,7 @@ class SourceFacts:
     file: SourceFile
     use_node: bool = False
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # Filled by `modules.read_modules`:
+    # Filled by `modules.read_module`:
     entry_point: bool = True  # Convex bundles it as a module of functions
     import_list: list[Import] = field(default_factory=list)
     env_reads: list[EnvRead] = field(default_factory=list)
@@ -206,10 +207,18 @@ class SourceFacts:
     read_calls: dict[tuple[int, int, bool], CallFacts] = field(
         default_factory=dict, repr=False
     )
+    # The file's calls, awaits and `process.env`s in document order, with
+    # their context (see `_events`); read once, on the first body read.
+    events: Events | None = field(default=None, repr=False, compare=False)
 
     @property
     def source(self) -> bytes:
         return self.file.source
+
+    def forget_nodes(self) -> None:
+        """Drop what holds tree nodes, which do not outlive their process."""
+        self.read_calls = {}
+        self.events = None
 
 
 @dataclass
@@ -223,26 +232,39 @@ class Project:
     _users: dict[tuple[str, int], list[Function]] | None = field(
         default=None, repr=False, compare=False
     )
+    _queries: list[tuple[Function | None, QueryChain]] | None = field(
+        default=None, repr=False, compare=False
+    )
     _others: dict[str, SourceFacts | None] = field(
         default_factory=dict, repr=False, compare=False
     )
 
     def queries(self) -> Iterator[tuple[Function | None, QueryChain]]:
         """Every query chain once, with one function that runs it (or None
-        for a helper no function calls)."""
-        seen: set[tuple[str, int]] = set()
-        for function in self.functions:
-            for chain in function.reach.queries:
-                key = (chain.span.file, chain.span.start)
-                if key not in seen:
-                    seen.add(key)
-                    yield function, chain
-        for body in self.helpers.values():
-            for chain in body.queries:
-                key = (chain.span.file, chain.span.start)
-                if key not in seen:
-                    seen.add(key)
-                    yield None, chain
+        for a helper no function calls). Listed once: most rules ask."""
+        if self._queries is None:
+            found: list[tuple[Function | None, QueryChain]] = []
+            seen: set[tuple[str, int]] = set()
+            for function in self.functions:
+                for chain in function.reach.queries:
+                    key = (chain.span.file, chain.span.start)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append((function, chain))
+            for body in self.helpers.values():
+                for chain in body.queries:
+                    key = (chain.span.file, chain.span.start)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append((None, chain))
+            self._queries = found
+        return iter(self._queries)
+
+    def changed(self) -> None:
+        """Forget what was worked out from the functions and helpers, after
+        a change to either."""
+        self._queries = None
+        self._users = None
 
     def facts_of(self, relative: str) -> SourceFacts | None:
         """A file's facts by its path: a project file's, or (for a file the
@@ -298,31 +320,60 @@ def function_files(functions_dir: Path) -> list[Path]:
     return out
 
 
-def read_project(root: Path, functions_dir: Path) -> Project:
-    """Every file's facts, every function, helpers resolved across files."""
+def read_project(
+    root: Path, functions_dir: Path, meanwhile: Callable[[], object] | None = None
+) -> Project:
+    """Every file's facts, every function, helpers resolved across files.
+
+    `meanwhile` is work for this process to do first when a worker process
+    shares the reading (the analyzer reads the schema then); it is called in
+    any case, before the files are read."""
     paths = function_files(functions_dir)
-    project = _read_files(root, functions_dir, paths, _builders(root, paths))
+    parsed: dict[Path, SourceFile] = {}
+    builders = _builders(root, paths, parsed)
+    project = _read_files(
+        root, functions_dir, paths, _Reading(builders, parsed), meanwhile
+    )
     for function in project.functions:
         function.reach = _reach(project, function.body, HELPER_DEPTH, set())
     return project
+
+
+@dataclass
+class _Reading:
+    """What reading a file needs from the whole project: the custom builders,
+    and the files already parsed to find them."""
+
+    builders: dict[str, tuple[str, bool, bool]]
+    parsed: dict[Path, SourceFile]
 
 
 def _read_files(
     root: Path,
     functions_dir: Path,
     paths: list[Path],
-    builders: dict[str, tuple[str, bool, bool]],
+    reading: _Reading,
+    meanwhile: Callable[[], object] | None,
 ) -> Project:
     """The facts of each file of `paths`, before helpers are followed. On a
-    large project a second process reads half of the files (see `_Worker`)."""
+    large project a second process reads some of the files (see `_Worker`)."""
     project = Project(root=root, functions_dir=functions_dir)
-    mine, theirs = _halves(paths)
-    worker = _Worker.start(project, theirs, builders) if theirs else None
-    parts = [_read_part(project, mine, builders)]
-    if theirs:
-        done = worker.finish() if worker is not None else None
-        parts.append(done or _read_part(project, theirs, builders))
-    # Put the two halves back in the order of `paths`, as one reader would.
+    shares = _Shares.make(paths) if _parallel(paths) else None
+    worker = _Worker.start(project, shares, reading) if shares is not None else None
+    if meanwhile is not None:
+        meanwhile()
+    mine: Iterable[Path] = shares if shares is not None and worker else paths
+    parts = [_read_part(project, mine, reading)]
+    if worker is not None:
+        done = worker.finish()
+        if done is None:  # read what the worker took but did not deliver
+            read = parts[0].files
+            rest = [p for p in paths if _relative(p, root) not in read]
+            done = _read_part(project, rest, reading)
+        parts.append(done)
+    if shares is not None:
+        shares.close()
+    # Put the parts back in the order of `paths`, as one reader would.
     files = {k: v for part in parts for k, v in part.files.items()}
     for path in paths:
         relative = _relative(path, root)
@@ -339,15 +390,18 @@ def _read_files(
     return project
 
 
-def _read_part(
-    project: Project, paths: list[Path], builders: dict[str, tuple[str, bool, bool]]
-) -> Project:
+def _read_part(project: Project, paths: Iterable[Path], reading: _Reading) -> Project:
     """Files, functions, helpers and errors of `paths`, in a project of their
     own (the file-wide module facts included)."""
+    # Imported here: `modules` builds on this module's readers.
+    from convex_schema.analyze.modules import read_module
+
     part = Project(root=project.root, functions_dir=project.functions_dir)
     for path in paths:
         relative = _relative(path, project.root)
-        file = SourceFile(str(path), path.read_bytes(), relative)
+        file = reading.parsed.get(path) or SourceFile(
+            str(path), path.read_bytes(), relative
+        )
         facts = SourceFacts(path, relative, file)
         part.files[relative] = facts
         if file.tree.root_node.has_error:
@@ -355,12 +409,8 @@ def _read_part(
             part.errors.append(
                 ("this file does not parse as TypeScript", file.span(first))
             )
-    for facts in part.files.values():
-        _read_file(part, facts, builders)
-    # Imported here: `modules` builds on this module's readers.
-    from convex_schema.analyze.modules import read_modules
-
-    read_modules(part)
+        _read_file(part, facts, reading.builders)
+        read_module(part, facts)
     return part
 
 
@@ -368,25 +418,47 @@ def _read_part(
 PARALLEL_FILES = 200
 
 
-def _halves(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """`paths` split in two of about the same size, or all of them and none
-    when one process should read them: a small project, one CPU, or no
-    `fork` (a worker started any other way would import everything again)."""
-    if len(paths) < PARALLEL_FILES or not _can_fork():
-        return paths, []
-    sizes = [path.stat().st_size for path in paths]
-    half, total = sum(sizes) / 2, 0
-    for place, size in enumerate(sizes):
-        total += size
-        if total >= half:
-            return paths[: place + 1], paths[place + 1 :]
-    return paths, []
-
-
-def _can_fork() -> bool:
-    if sys.platform != "linux" or not hasattr(os, "fork"):
+def _parallel(paths: list[Path]) -> bool:
+    """Whether a second process should share the reading: not for a small
+    project, on one CPU, or without `fork` (a worker started any other way
+    would import everything again)."""
+    if len(paths) < PARALLEL_FILES or sys.platform != "linux":
         return False
-    return len(os.sched_getaffinity(0)) >= 2
+    return hasattr(os, "fork") and len(os.sched_getaffinity(0)) >= 2
+
+
+class _Shares:
+    """The files, in small runs that the two processes take in turn, each as
+    soon as it is ready for more: both finish at about the same time, however
+    busy the machine. A run's number is one byte in a pipe written before
+    the fork; a read of a pipe takes bytes no other reader gets."""
+
+    RUNS = 255
+
+    def __init__(self, paths: list[Path], size: int, read_end: int) -> None:
+        self.paths = paths
+        self.size = size
+        self.read_end = read_end
+
+    @classmethod
+    def make(cls, paths: list[Path]) -> _Shares:
+        size = -(-len(paths) // cls.RUNS)
+        runs = -(-len(paths) // size)
+        read_end, write_end = os.pipe()
+        os.write(write_end, bytes(range(runs)))
+        os.close(write_end)  # an empty pipe then reads as the end
+        return cls(paths, size, read_end)
+
+    def __iter__(self) -> Iterator[Path]:
+        while True:
+            taken = os.read(self.read_end, 1)
+            if not taken:
+                return
+            start = taken[0] * self.size
+            yield from self.paths[start : start + self.size]
+
+    def close(self) -> None:
+        os.close(self.read_end)
 
 
 class _Worker:
@@ -403,10 +475,7 @@ class _Worker:
 
     @classmethod
     def start(
-        cls,
-        project: Project,
-        paths: list[Path],
-        builders: dict[str, tuple[str, bool, bool]],
+        cls, project: Project, shares: _Shares, reading: _Reading
     ) -> _Worker | None:
         out = tempfile.TemporaryFile()
         try:
@@ -418,9 +487,9 @@ class _Worker:
             return cls(pid, out)
         code = 1
         try:
-            part = _read_part(project, paths, builders)
+            part = _read_part(project, shares, reading)
             for facts in part.files.values():
-                facts.read_calls = {}  # a cache of this process's reading
+                facts.forget_nodes()
             pickle.dump(
                 (part.files, part.functions, part.helpers, part.errors),
                 out,
@@ -468,7 +537,7 @@ def _relative_text(path: str, root: str) -> str:
         absolute = str(Path(absolute).resolve())  # through a symlink, maybe
         if not absolute.startswith(base + os.sep):
             return Path(path).as_posix()
-    return Path(absolute[len(base) + 1 :]).as_posix()
+    return absolute[len(base) + 1 :].replace(os.sep, "/")
 
 
 @functools.lru_cache(maxsize=64)
@@ -517,16 +586,19 @@ def _text(node: Node) -> str:
     return node.text.decode("utf-8", "replace") if node.text else ""
 
 
-def _builders(root: Path, paths: list[Path]) -> dict[str, tuple[str, bool, bool]]:
+def _builders(
+    root: Path, paths: list[Path], parsed: dict[Path, SourceFile]
+) -> dict[str, tuple[str, bool, bool]]:
     """Names bound to custom builders anywhere in the project:
     name -> (kind, public, checks auth). Only files that mention a builder
-    are parsed for this."""
+    are parsed for this; they are kept in `parsed`, to be read again."""
     out: dict[str, tuple[str, bool, bool]] = {}
     for path in paths:
         source = path.read_bytes()
         if b"ustom" not in source and b"zid" not in source:
             continue
         file = SourceFile(str(path), source, _relative(path, root))
+        parsed[path] = file
         for name, value, _, _ in _top_level(file.tree.root_node):
             if value.type != "call_expression":
                 continue
@@ -796,7 +868,7 @@ def _read_function(
         body = handler.child_by_field_name("body")
         if body is not None:
             function.body = _read_body(facts, body)
-            function.top_level_calls = _top_level_calls(body)
+            function.top_level_calls = _top_level_calls(facts, handler, body)
         function.args_used = _uses_args(handler)
     return function
 
@@ -939,52 +1011,109 @@ def _called_within(node: Node) -> list[str]:
     return []
 
 
-def _top_level_calls(body: Node) -> list[str]:
+def _top_level_calls(facts: SourceFacts, handler: Node, body: Node) -> list[str]:
     """The source text of calls in the handler's own statements (not nested
     functions): what `require-access-control` looks at."""
-    out: list[str] = []
     if body.type != "statement_block":
         return [_text(body)]
-    for statement in body.named_children:
-        stack = [statement]
-        while stack:
-            node = stack.pop()
-            if node.type in FUNCTION_NODES:
-                continue
-            if node.type == "call_expression":
-                function = node.child_by_field_name("function")
-                # A chain link (`….take(5)`) is not a check; its inner calls are
-                # visited on their own.
-                if function is not None and not (
-                    function.type == "member_expression"
-                    and (function.child_by_field_name("object") or function).type
-                    == "call_expression"
-                ):
-                    out.append(_text(function))
-            stack.extend(node.named_children)
+    out: list[str] = []
+    owner = handler.start_byte
+    for event in _events_in(facts, body):
+        if event[2] is not CALL or event[5] != owner:
+            continue
+        function = event[3].child_by_field_name("function")
+        # A chain link (`….take(5)`) is not a check; its inner calls are
+        # visited on their own.
+        if function is not None and not (
+            function.type == "member_expression"
+            and (function.child_by_field_name("object") or function).type
+            == "call_expression"
+        ):
+            out.append(_text(function))
     return out
+
+
+# What `_events` captures. Loops and functions only give the calls, awaits
+# and `process.env`s inside them their context.
+EVENTS = """
+(call_expression) @call
+(await_expression) @await
+(member_expression
+  object: (identifier) @object (#eq? @object "process")
+  property: (property_identifier) @property (#eq? @property "env")) @env
+[(for_statement) (for_in_statement) (while_statement) (do_statement)] @loop
+[(arrow_function) (function_expression) (function_declaration)
+ (generator_function_declaration) (method_definition)] @function
+"""
+CALL, AWAIT, ENV, LOOP, FUNCTION = "call", "await", "env", "loop", "function"
+# (start, end, kind, node, in a loop, start of the function it is in or -1)
+Event = tuple[int, int, str, Node, bool, int]
+
+
+@dataclass
+class Events:
+    starts: list[int]
+    events: list[Event]
+
+
+def _events(facts: SourceFacts) -> Events:
+    """Every call, await and `process.env` of the file in document order
+    (an outer node before the nodes inside it), each with whether it runs
+    once per iteration of a loop (a loop is nearer to it than any function)
+    and the function it belongs to. One query finds them all, so a body is
+    read without walking its nodes one by one in Python."""
+    if facts.events is not None:
+        return facts.events
+    captured = QueryCursor(_events_query(facts.file.grammar.language)).captures(
+        facts.file.tree.root_node
+    )
+    marks: list[tuple[int, int, str, Node]] = []
+    for kind in (CALL, AWAIT, ENV, LOOP, FUNCTION):
+        for node in captured.get(kind, ()):
+            marks.append((node.start_byte, -node.end_byte, kind, node))
+    marks.sort(key=lambda mark: (mark[0], mark[1]))
+    out: list[Event] = []
+    # The loops and functions around the current node: (end, is a loop,
+    # start of the innermost function).
+    around: list[tuple[int, bool, int]] = []
+    for start, negative_end, kind, node in marks:
+        while around and around[-1][0] <= start:
+            around.pop()
+        if kind is LOOP or kind is FUNCTION:
+            owner = start if kind is FUNCTION else (around[-1][2] if around else -1)
+            around.append((-negative_end, kind is LOOP, owner))
+            continue
+        in_loop = bool(around) and around[-1][1]
+        owner = around[-1][2] if around else -1
+        out.append((start, -negative_end, kind, node, in_loop, owner))
+    facts.events = Events([event[0] for event in out], out)
+    return facts.events
+
+
+@functools.cache
+def _events_query(language: Language) -> Query:
+    return Query(language, EVENTS)
+
+
+def _events_in(facts: SourceFacts, node: Node) -> list[Event]:
+    """The events of the file inside `node`, `node` itself included."""
+    found = _events(facts)
+    low = bisect.bisect_left(found.starts, node.start_byte)
+    high = bisect.bisect_left(found.starts, node.end_byte, low)
+    return found.events[low:high]
 
 
 def _read_body(facts: SourceFacts, body: Node) -> Body:
     out = Body()
     file = facts.file
-    stack: list[tuple[Node, bool]] = [(body, False)]
-    while stack:
-        node, in_loop = stack.pop()
-        kind = node.type
-        if kind in LOOPS:
-            in_loop = True
-        elif kind in FUNCTION_NODES and node is not body:
-            # A callback: `.map(async ...)` runs its awaits concurrently.
-            in_loop = False
-        if kind == "await_expression" and in_loop:
-            out.loop_awaits.append(file.span(node))
-        elif kind == "call_expression":
+    for _, _, kind, node, in_loop, _ in _events_in(facts, body):
+        if kind is CALL:
             _read_call(facts, node, in_loop, out)
-        elif kind == "member_expression" and _text(node) == "process.env":
+        elif kind is AWAIT:
+            if in_loop:
+                out.loop_awaits.append(file.span(node))
+        elif _text(node) == "process.env":
             out.calls.append(Call("process_env", "process.env", file.span(node)))
-        for child in reversed(node.named_children):
-            stack.append((child, in_loop))
     if LOOP_WORDS.search(facts.file.source, body.start_byte, body.end_byte):
         out.loop_reads = _loop_reads(facts, body)
     return out
@@ -1427,6 +1556,5 @@ def _helper_key(project: Project, key: tuple[str, str]) -> tuple[str, str] | Non
     if key in project.helpers:
         return key
     target, name = key
-    relative = _relative(Path(target), project.root)
-    candidate = (relative, name)
+    candidate = (_relative_text(target, str(project.root)), name)
     return candidate if candidate in project.helpers else None

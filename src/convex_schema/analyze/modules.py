@@ -1,6 +1,6 @@
 """What each function file does as a module, beside the functions it registers.
 
-`read_modules` completes every file's `SourceFacts`: whether Convex bundles
+`read_module` completes a file's `SourceFacts`: whether Convex bundles
 it as a module of functions (`entry_point`, the bundler's own test), its
 import statements, and what one tree-sitter query (`SCAN`) finds anywhere
 in it, top-level code and test files included: the database calls and query
@@ -146,13 +146,12 @@ class Binding:
     index: int = 0  # the parameter's position
 
 
-def read_modules(project: Project) -> None:
-    """Fill in the module facts of every file of `project`."""
-    for facts in project.files.values():
-        inside = _relative(facts.path, project.functions_dir)
-        facts.entry_point = is_entry_point(inside)
-        facts.import_list = _imports(project, facts)
-        _scan(project, facts)
+def read_module(project: Project, facts: SourceFacts) -> None:
+    """Fill in the module facts of one file, once its functions are read."""
+    inside = _relative(facts.path, project.functions_dir)
+    facts.entry_point = is_entry_point(inside)
+    facts.import_list = _imports(project, facts)
+    _scan(project, facts)
 
 
 def _scan(project: Project, facts: SourceFacts) -> None:

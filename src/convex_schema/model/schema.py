@@ -151,12 +151,20 @@ class Schema:
     strict_table_name_types: bool = True
     file: str | None = field(default=None, compare=False)
     span: Span | None = field(default=None, compare=False, repr=False)
+    # The first table of each name: the analyzer looks tables up by name
+    # thousands of times on a large project.
+    _by_name: dict[str, Table] = field(
+        init=False, compare=False, repr=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, Table] = {}
+        for item in self.tables:
+            by_name.setdefault(item.name, item)
+        object.__setattr__(self, "_by_name", by_name)
 
     def table(self, name: str) -> Table | None:
-        for item in self.tables:
-            if item.name == name:
-                return item
-        return None
+        return self._by_name.get(name)
 
     @property
     def table_names(self) -> tuple[str, ...]:
