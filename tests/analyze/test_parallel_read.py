@@ -79,19 +79,32 @@ def test_two_processes_read_what_one_reads(
     assert _from_worker(project)
 
 
+@pytest.mark.parametrize("delivered", [0, 1, 3])
 def test_a_failing_worker_is_replaced_by_this_process(
-    monkeypatch: pytest.MonkeyPatch,
+    delivered: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The worker sends `delivered` runs, then fails: this process reads
+    what it took and did not send, and nothing is lost or read twice."""
     root = PROJECTS[0]
     alone = _facts(root)
     _two_processes(monkeypatch)
+    dumps = pickle.dumps
+    sent = [0]
 
-    def broken(*args: object, **kwargs: object) -> None:
-        raise pickle.PicklingError("the worker cannot send its facts")
+    def failing(value: object, protocol: int | None = None) -> bytes:
+        sent[0] += 1
+        if sent[0] > delivered:
+            raise pickle.PicklingError("the worker cannot send its facts")
+        return dumps(value, protocol=protocol)
 
     # Only the worker pickles, so only the worker fails.
-    monkeypatch.setattr(functions.pickle, "dump", broken)
+    monkeypatch.setattr(functions.pickle, "dumps", failing)
     assert _facts(root) == alone
+    project = functions.read_project(
+        root, root / "convex", meanwhile=lambda: time.sleep(0.5)
+    )
+    assert len(project.files) == len(functions.function_files(root / "convex"))
+    assert len(_from_worker(project)) <= delivered
 
 
 def test_files_from_the_worker_parse_again_on_demand(

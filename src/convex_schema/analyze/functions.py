@@ -362,15 +362,20 @@ def _read_files(
     worker = _Worker.start(project, shares, reading) if shares is not None else None
     if meanwhile is not None:
         meanwhile()
-    mine: Iterable[Path] = shares if shares is not None and worker else paths
-    parts = [_read_part(project, mine, reading)]
-    if worker is not None:
-        done = worker.finish()
-        if done is None:  # read what the worker took but did not deliver
-            read = parts[0].files
-            rest = [p for p in paths if _relative(p, root) not in read]
-            done = _read_part(project, rest, reading)
-        parts.append(done)
+    if shares is None or worker is None:
+        parts = [_read_part(project, paths, reading)]
+    else:
+        # Between runs of its own, this process takes in what the worker has
+        # sent so far: little is left to take in when the reading ends.
+        parts = []
+        for run in shares.runs():
+            parts.append(_read_part(project, run, reading))
+            parts += worker.delivered()
+        parts += worker.finish()
+        read = {name for part in parts for name in part.files}
+        rest = [p for p in paths if _relative(p, root) not in read]
+        if rest:  # what a failed worker took but did not deliver
+            parts.append(_read_part(project, rest, reading))
     if shares is not None:
         shares.close()
     # Put the parts back in the order of `paths`, as one reader would.
@@ -449,29 +454,31 @@ class _Shares:
         os.close(write_end)  # an empty pipe then reads as the end
         return cls(paths, size, read_end)
 
-    def __iter__(self) -> Iterator[Path]:
+    def runs(self) -> Iterator[list[Path]]:
         while True:
             taken = os.read(self.read_end, 1)
             if not taken:
                 return
             start = taken[0] * self.size
-            yield from self.paths[start : start + self.size]
+            yield self.paths[start : start + self.size]
 
     def close(self) -> None:
         os.close(self.read_end)
 
 
 class _Worker:
-    """A forked process that reads some of the files while this one reads
-    the rest. It shares this process's loaded modules, so it starts in a few
-    milliseconds, and sends its facts back pickled (without trees, which are
-    parsed again here if something asks for one) through an unlinked
-    temporary file. If it fails for any reason, this process reads its files
-    itself: the worker can only save time, never lose facts."""
+    """A forked process that reads runs of files while this one reads the
+    others. It shares this process's loaded modules, so it starts in a few
+    milliseconds. It sends the facts of each run back as soon as they are
+    read, pickled (without trees, which are parsed again here if something
+    asks for one) and length-prefixed, into an unlinked temporary file. If
+    it fails for any reason, this process reads what it took and did not
+    deliver: the worker can only save time, never lose facts."""
 
     def __init__(self, pid: int, out: IO[bytes]) -> None:
         self.pid = pid
         self.out = out
+        self.taken = 0  # how far this process has read the worker's file
 
     @classmethod
     def start(
@@ -487,41 +494,49 @@ class _Worker:
             return cls(pid, out)
         code = 1
         try:
-            part = _read_part(project, shares, reading)
-            for facts in part.files.values():
-                facts.forget_nodes()
-            pickle.dump(
-                (part.files, part.functions, part.helpers, part.errors),
-                out,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-            out.flush()
+            for run in shares.runs():
+                part = _read_part(project, run, reading)
+                for facts in part.files.values():
+                    facts.forget_nodes()
+                data = pickle.dumps(
+                    (part.files, part.functions, part.helpers, part.errors),
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
+                record = len(data).to_bytes(8, "little") + data
+                while record:
+                    record = record[os.write(out.fileno(), record) :]
             code = 0
         finally:
             # Leave at once: no exit handlers, no flushing of buffers that
             # belong to the parent.
             os._exit(code)
 
-    def finish(self) -> Project | None:
-        """The worker's part, or None when it did not deliver one."""
+    def delivered(self) -> list[Project]:
+        """The runs the worker has sent since the last call."""
+        out: list[Project] = []
+        fd = self.out.fileno()
+        size = os.fstat(fd).st_size
+        while self.taken + 8 <= size:
+            length = int.from_bytes(os.pread(fd, 8, self.taken), "little")
+            if self.taken + 8 + length > size:
+                break  # still being written
+            data = os.pread(fd, length, self.taken + 8)
+            self.taken += 8 + length
+            part = Project(root=Path(), functions_dir=Path())
+            part.files, part.functions, part.helpers, part.errors = pickle.loads(data)
+            out.append(part)
+        return out
+
+    def finish(self) -> list[Project]:
+        """The runs the worker sent and were not yet taken in, once it has
+        ended: all it read, or what it read before it failed."""
         try:
-            _, status = os.waitpid(self.pid, 0)
-            if os.waitstatus_to_exitcode(status) != 0:
-                return None
-            self.out.seek(0)
-            files, functions, helpers, errors = pickle.load(self.out)
+            os.waitpid(self.pid, 0)
+            return self.delivered()
         except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            return None
+            return []
         finally:
             self.out.close()
-        part = Project(root=Path(), functions_dir=Path())
-        part.files, part.functions, part.helpers, part.errors = (
-            files,
-            functions,
-            helpers,
-            errors,
-        )
-        return part
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.syntax import Syntax
 
 from convex_schema import runtime
 from convex_schema.cli.context import Context
@@ -177,6 +176,8 @@ def _print_finding(analysis: Analysis, finding: Diagnostic, suggestions: bool) -
         )
         diff = plan.diff()
         if diff:
+            from rich.syntax import Syntax
+
             stdout.print(Syntax(diff.rstrip("\n"), "diff", background_color="default"))
 
 
@@ -209,6 +210,8 @@ def _fix(analysis: Analysis, dry_run: bool, output_format: AnalyzeFormat) -> Non
     if not plan.changes:
         console.print("no safe fixes to apply")
         return
+    from rich.syntax import Syntax
+
     console.print(Syntax(plan.diff().rstrip("\n"), "diff", background_color="default"))
     for finding, why in plan.skipped:
         console.print(f"skipped {finding.code} at {finding.location()}: {why}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -144,6 +143,8 @@ def run(argv: list[str] | None = None) -> int:
         return 2
     except ConvexSchemaError as error:
         if "--traceback" in args:
+            import traceback
+
             traceback.print_exc()
         if error.diagnostics:
             print_diagnostics(error.diagnostics, Path.cwd(), console=stderr)

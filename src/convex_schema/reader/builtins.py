@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from rapidfuzz import process
-
 from convex_schema.model import (
     AnyV,
     ArrayV,
@@ -603,6 +601,8 @@ def _namespace_member(target: Namespace, key: str, span: Span) -> Any:
         value = target.members[key]
         return value.get() if isinstance(value, _LazyExport) else value
     if target.name == "v":
+        from rapidfuzz import process  # only for a misspelt member
+
         close = process.extractOne(key, list(V_MEMBERS))
         hint = (
             f"Did you mean `v.{close[0]}`?"
