@@ -59,6 +59,11 @@ TERMINALS = {"collect", "take", "first", "unique", "paginate"}
 RANGE_OPS = {"eq", "gt", "gte", "lt", "lte"}
 FILTER_OPS = {"eq", "neq", "gt", "gte", "lt", "lte"}
 DB_METHODS = {"get", "insert", "patch", "replace", "delete", "query", "normalizeId"}
+# Methods `_read_new_call` records whatever they are called on.
+NOTED_METHODS = frozenset(
+    {*DB_METHODS, "now", "runQuery", "runMutation", "runAction", "runAfter", "runAt"}
+    | {"getAuthUserId"}
+)
 LOOP_WORDS = re.compile(rb"\b(for|while|do)\b")
 LOOPS = {"for_statement", "for_in_statement", "while_statement", "do_statement"}
 FUNCTION_NODES = {
@@ -643,6 +648,12 @@ def _calls_access_helper(text: str) -> bool:
     return bool(ACCESS_HELPER.search(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _access_helper_name(method: str) -> bool:
+    """Whether calling a method of this name counts as an access check."""
+    return _calls_access_helper(method + "(")
+
+
 def _callee_name(call: Node) -> str | None:
     function = call.child_by_field_name("function")
     if function is None:
@@ -1056,11 +1067,14 @@ EVENTS = """
 (member_expression
   object: (identifier) @object (#eq? @object "process")
   property: (property_identifier) @property (#eq? @property "env")) @env
+(subscript_expression
+  object: (identifier) @object (#eq? @object "process")) @env_subscript
 [(for_statement) (for_in_statement) (while_statement) (do_statement)] @loop
 [(arrow_function) (function_expression) (function_declaration)
  (generator_function_declaration) (method_definition)] @function
 """
 CALL, AWAIT, ENV, LOOP, FUNCTION = "call", "await", "env", "loop", "function"
+ENV_SUBSCRIPT = "env_subscript"  # `process[...]`, for the module scan only
 # (start, end, kind, node, in a loop, start of the function it is in or -1)
 Event = tuple[int, int, str, Node, bool, int]
 
@@ -1083,7 +1097,7 @@ def _events(facts: SourceFacts) -> Events:
         facts.file.tree.root_node
     )
     marks: list[tuple[int, int, str, Node]] = []
-    for kind in (CALL, AWAIT, ENV, LOOP, FUNCTION):
+    for kind in (CALL, AWAIT, ENV, ENV_SUBSCRIPT, LOOP, FUNCTION):
         for node in captured.get(kind, ()):
             marks.append((node.start_byte, -node.end_byte, kind, node))
     marks.sort(key=lambda mark: (mark[0], mark[1]))
@@ -1110,6 +1124,11 @@ def _events_query(language: Language) -> Query:
     return Query(language, EVENTS)
 
 
+def file_events(facts: SourceFacts) -> list[Event]:
+    """All the events of the file (see `_events`)."""
+    return _events(facts).events
+
+
 def _events_in(facts: SourceFacts, node: Node) -> list[Event]:
     """The events of the file inside `node`, `node` itself included."""
     found = _events(facts)
@@ -1127,7 +1146,7 @@ def _read_body(facts: SourceFacts, body: Node) -> Body:
         elif kind is AWAIT:
             if in_loop:
                 out.loop_awaits.append(file.span(node))
-        elif _text(node) == "process.env":
+        elif kind is ENV and _text(node) == "process.env":
             out.calls.append(Call("process_env", "process.env", file.span(node)))
     if LOOP_WORDS.search(facts.file.source, body.start_byte, body.end_byte):
         out.loop_reads = _loop_reads(facts, body)
@@ -1268,24 +1287,40 @@ def _read_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> None
 
 def _read_new_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> None:
     file = facts.file
-    found = _method_of(node)
-    args = _arguments(node)
-    if found is None:
-        callee = _callee_name(node)
-        if callee is None:
-            return
-        out.helper_names.append(callee)
-        local = (facts.relative, callee)
-        if callee in facts.imports:
-            source, imported = facts.imports[callee]
-            out.helpers.append((source, imported))
-        else:
-            out.helpers.append(local)
+    grammar = file.grammar
+    function = node.child_by_field_id(grammar.function)
+    if function is None:
         return
-    method, target = found
+    if function.kind_id in grammar.wrappers:
+        function = unwrap(function)
+    if function.kind_id not in grammar.member_expression:
+        if function.kind_id not in grammar.identifier:
+            return
+        callee = _text(function)
+        out.helper_names.append(callee)
+        if callee in facts.imports:
+            out.helpers.append(facts.imports[callee])
+        else:
+            out.helpers.append((facts.relative, callee))
+        return
+    prop = function.child_by_field_id(grammar.property)
+    target = function.child_by_field_id(grammar.object)
+    if prop is None or target is None:
+        return
+    method = _text(prop)
+    if target.kind_id in grammar.wrappers:
+        target = unwrap(target)
     # A link of a chain (`….withIndex(…).take(5)`) has a call as its target:
     # none of the receivers below is one, so its text is not needed.
-    target_text = "" if target.type == "call_expression" else _text(target)
+    target_text = "" if target.kind_id in grammar.call_expression else _text(target)
+    if (
+        method not in NOTED_METHODS
+        and not target_text.endswith("auth")
+        and target_text not in facts.imports
+        and not _access_helper_name(method)
+    ):
+        return  # most calls: `q.eq(...)`, `.withIndex(...)`, `items.map(...)`
+    args = _arguments(node)
     if method == "now" and target_text == "Date":
         out.calls.append(Call("date_now", "Date.now", file.span(node), in_loop=in_loop))
     elif method in DB_METHODS and (target_text == "db" or target_text.endswith(".db")):
@@ -1343,8 +1378,8 @@ def _read_new_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> 
         # `Users.get(ctx, id)` through `import * as Users from "./model/users"`.
         out.helpers.append((facts.imports[target_text][0], method))
         out.helper_names.append(method)
-    if method not in ("runQuery", "runMutation", "runAction") and _calls_access_helper(
-        method + "("
+    if method not in ("runQuery", "runMutation", "runAction") and _access_helper_name(
+        method
     ):
         out.calls.append(Call("auth", method, file.span(node), in_loop=in_loop))
 

@@ -2,7 +2,7 @@
 
 `read_module` completes a file's `SourceFacts`: whether Convex bundles
 it as a module of functions (`entry_point`, the bundler's own test), its
-import statements, and what one tree-sitter query (`SCAN`) finds anywhere
+import statements, and what one tree-sitter query (`functions.EVENTS`) finds anywhere
 in it, top-level code and test files included: the database calls and query
 chains, the cron schedules, and the reads of the global `process.env`. For
 each id-only `db.get/patch/replace/delete` it works out the table the id
@@ -17,14 +17,16 @@ follow reassignment, which is enough for the questions asked here.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node
 
 from convex_schema.analyze.functions import (
+    CALL,
+    ENV,
+    ENV_SUBSCRIPT,
     FUNCTION_NODES,
     Body,
     Call,
@@ -39,11 +41,10 @@ from convex_schema.analyze.functions import (
     _resolve,
     _text,
     _top_level,
+    file_events,
 )
 from convex_schema.model import Span
 from convex_schema.reader.syntax import (
-    TSX,
-    TYPESCRIPT,
     number_value,
     string_value,
     unwrap,
@@ -58,20 +59,9 @@ TABLE_TYPE = re.compile(r"\b(?:Id|Doc)\s*<\s*[\"']([^\"']+)[\"']\s*>")
 ID_VALIDATOR = re.compile(
     r"^(?:v\.optional\(\s*)?v\.id\(\s*[\"']([^\"']+)[\"']\s*\)(?:\s*\))?$"
 )
-# What `_scan` looks for: calls of db methods and cron schedules (the
-# receiver is checked afterwards), and `process.env` / `process["env"]`.
-SCANNED = " ".join(
-    f'"{m}"' for m in sorted({*ID_METHODS, "query", *CRON_METHODS, "cron"})
-)
-SCAN = f"""
-(call_expression
-  function: (member_expression
-    property: (property_identifier) @method
-    (#any-of? @method {SCANNED})))
-  @call
-(member_expression object: (identifier) @object (#eq? @object "process")) @env
-(subscript_expression object: (identifier) @object (#eq? @object "process")) @env
-"""
+# The calls `_scan` reads: db methods and cron schedules (the receiver is
+# checked afterwards).
+SCANNED = frozenset({*ID_METHODS, "query", *CRON_METHODS, "cron"})
 DATABASE_TYPE = re.compile(r"\b(Generic)?Database(Reader|Writer)\b")
 BLOCKS = {"program", "statement_block", "switch_case", "switch_default"}
 DECLARATIONS = {
@@ -155,35 +145,35 @@ def read_module(project: Project, facts: SourceFacts) -> None:
 
 
 def _scan(project: Project, facts: SourceFacts) -> None:
-    """One pass of `SCAN` over the file: database calls and query chains,
-    cron schedules, and `process.env`."""
-    tsx = facts.file.path.endswith((".tsx", ".jsx"))
+    """The file's database calls and query chains, cron schedules and
+    `process.env` reads, anywhere in it: from the calls and `process`
+    members that `functions._events` found in one query."""
+    grammar = facts.file.grammar
     body = Body()
     facts.cron_schedules, facts.env_reads = [], []
-    cursor = QueryCursor(_scan_query(tsx))
-    for _, captures in cursor.matches(facts.file.tree.root_node):
-        if "call" in captures:
-            call = captures["call"][0]
-            method = _text(captures["method"][0])
+    for _, _, kind, node, _, _ in file_events(facts):
+        if kind is CALL:
+            function = node.child_by_field_id(grammar.function)
+            if function is None or function.kind_id not in grammar.member_expression:
+                continue
+            prop = function.child_by_field_id(grammar.property)
+            if prop is None or prop.kind_id not in grammar.property_identifier:
+                continue
+            method = _text(prop)
+            if method not in SCANNED:
+                continue
             if method in CRON_METHODS or method == "cron":
-                facts.cron_schedules += _cron_schedule(facts, call, method)
+                facts.cron_schedules += _cron_schedule(facts, node, method)
             else:
-                _read_call(facts, call, False, body)
-        elif "env" in captures:
-            node = captures["env"][0]
-            if _is_process_env(facts, node):
-                facts.env_reads.append(_env_read(facts, node))
+                _read_call(facts, node, False, body)
+        elif (kind is ENV or kind is ENV_SUBSCRIPT) and _is_process_env(facts, node):
+            facts.env_reads.append(_env_read(facts, node))
     body.calls = sorted(
         (_with_table(project, facts, call) for call in body.calls),
         key=lambda call: call.span.start,
     )
     body.queries.sort(key=lambda chain: chain.span.start)
     facts.body = body
-
-
-@functools.cache
-def _scan_query(tsx: bool) -> Query:
-    return Query(TSX if tsx else TYPESCRIPT, SCAN)
 
 
 def is_entry_point(path: str) -> bool:
