@@ -55,6 +55,9 @@ REGISTRARS = {
 # Builders that wrap a registrar: `customQuery(query, mods)` is a new
 # registrar of the same kind (convex-helpers and its zod variants).
 BUILDERS = re.compile(r"^(z?[cC]ustom(Query|Mutation|Action)|zCustom\w+|zid\w*)$")
+BUILDER_NAMES = re.compile(
+    rb"\b(z?[cC]ustom(Query|Mutation|Action)|zCustom\w+|zid\w*)\b"
+)
 TERMINALS = {"collect", "take", "first", "unique", "paginate"}
 RANGE_OPS = {"eq", "gt", "gte", "lt", "lte"}
 FILTER_OPS = {"eq", "neq", "gt", "gte", "lt", "lte"}
@@ -308,21 +311,25 @@ class Project:
 
 
 def function_files(functions_dir: Path) -> list[Path]:
-    """The TypeScript and JavaScript files Convex would bundle."""
+    """The TypeScript and JavaScript files Convex would bundle, in path
+    order. `_generated`, `node_modules` and hidden folders are not entered."""
     out = []
-    for path in sorted(functions_dir.rglob("*")):
-        if path.suffix not in (".ts", ".tsx", ".js", ".mjs") or path.name.endswith(
-            ".d.ts"
-        ):
-            continue
-        relative = path.relative_to(functions_dir).parts
-        if relative[0] in ("_generated", "node_modules") or any(
-            part.startswith(".") for part in relative
-        ):
-            continue
-        if path.is_file():
-            out.append(path)
-    return out
+    for folder, folders, files in os.walk(functions_dir):
+        top = folder == str(functions_dir)
+        folders[:] = [
+            name
+            for name in folders
+            if not name.startswith(".")
+            and not (top and name in ("_generated", "node_modules"))
+        ]
+        for name in files:
+            if name.startswith(".") or name.endswith(".d.ts"):
+                continue
+            if name.endswith((".ts", ".tsx", ".js", ".mjs")):
+                path = Path(folder, name)
+                if path.is_file():
+                    out.append(path)
+    return sorted(out)
 
 
 def read_project(
@@ -615,7 +622,9 @@ def _builders(
     out: dict[str, tuple[str, bool, bool]] = {}
     for path in paths:
         source = path.read_bytes()
-        if b"ustom" not in source and b"zid" not in source:
+        if (b"ustom" not in source and b"zid" not in source) or not (
+            BUILDER_NAMES.search(source)
+        ):
             continue
         file = SourceFile(str(path), source, _relative(path, root))
         parsed[path] = file

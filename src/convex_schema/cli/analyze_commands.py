@@ -93,10 +93,12 @@ def analyze(
     runtime.fast_exit = True  # the analysis is large, and nothing is left open
     with collector_paused():
         analysis = analyze_project(root, schema, config, profile)
+        runtime.keep(analysis)
         if fix:
             _fix(analysis, dry_run, output_format)
             if not dry_run:
                 analysis = analyze_project(root, schema, config, profile)
+                runtime.keep(analysis)
         if output_format is AnalyzeFormat.json:
             print_json(_json(analysis))
         elif output_format is AnalyzeFormat.sarif:
