@@ -341,11 +341,9 @@ def read_project(
     shares the reading (the analyzer reads the schema then); it is called in
     any case, before the files are read."""
     paths = function_files(functions_dir)
-    parsed: dict[Path, SourceFile] = {}
-    builders = _builders(root, paths, parsed)
-    project = _read_files(
-        root, functions_dir, paths, _Reading(builders, parsed), meanwhile
-    )
+    reading = _Reading({}, {}, {}, {})
+    reading.builders = _builders(root, paths, reading)
+    project = _read_files(root, functions_dir, paths, reading, meanwhile)
     for function in project.functions:
         function.reach = _reach(project, function.body, HELPER_DEPTH, set())
     return project
@@ -354,10 +352,12 @@ def read_project(
 @dataclass
 class _Reading:
     """What reading a file needs from the whole project: the custom builders,
-    and the files already parsed to find them."""
+    and what finding them read and parsed."""
 
     builders: dict[str, tuple[str, bool, bool]]
     parsed: dict[Path, SourceFile]
+    sources: dict[Path, bytes]  # every file's bytes, read once
+    names: dict[Path, str]  # every file's path relative to the root
 
 
 def _read_files(
@@ -415,9 +415,9 @@ def _read_part(project: Project, paths: Iterable[Path], reading: _Reading) -> Pr
 
     part = Project(root=project.root, functions_dir=project.functions_dir)
     for path in paths:
-        relative = _relative(path, project.root)
+        relative = reading.names.get(path) or _relative(path, project.root)
         file = reading.parsed.get(path) or SourceFile(
-            str(path), path.read_bytes(), relative
+            str(path), reading.sources.get(path) or path.read_bytes(), relative
         )
         facts = SourceFacts(path, relative, file)
         part.files[relative] = facts
@@ -614,20 +614,20 @@ def _text(node: Node) -> str:
 
 
 def _builders(
-    root: Path, paths: list[Path], parsed: dict[Path, SourceFile]
+    root: Path, paths: list[Path], reading: _Reading
 ) -> dict[str, tuple[str, bool, bool]]:
     """Names bound to custom builders anywhere in the project:
-    name -> (kind, public, checks auth). Only files that mention a builder
-    are parsed for this; they are kept in `parsed`, to be read again."""
+    name -> (kind, public, checks auth). Every file is read, and the files
+    that mention a builder are parsed; `reading` keeps both for later."""
     out: dict[str, tuple[str, bool, bool]] = {}
     for path in paths:
-        source = path.read_bytes()
+        source = reading.sources[path] = path.read_bytes()
+        name = reading.names[path] = _relative(path, root)
         if (b"ustom" not in source and b"zid" not in source) or not (
             BUILDER_NAMES.search(source)
         ):
             continue
-        file = SourceFile(str(path), source, _relative(path, root))
-        parsed[path] = file
+        file = reading.parsed[path] = SourceFile(str(path), source, name)
         for name, value, _, _ in _top_level(file.tree.root_node):
             if value.type != "call_expression":
                 continue
@@ -778,11 +778,18 @@ def _register(
 
 
 def _module_name(relative: str, project: Project) -> str:
+    return re.sub(r"\.(ts|tsx|js|mjs)$", "", inside_functions(project, relative))
+
+
+def inside_functions(project: Project, relative: str) -> str:
+    """A project file's path (relative to the root) from the functions
+    folder: `convex/model/users.ts` -> `model/users.ts`."""
     functions = _relative(project.functions_dir, project.root)
-    path = relative
-    if functions not in ("", ".") and path.startswith(functions + "/"):
-        path = path[len(functions) + 1 :]
-    return re.sub(r"\.(ts|tsx|js|mjs)$", "", path)
+    if functions in ("", "."):
+        return relative
+    if relative.startswith(functions + "/"):
+        return relative[len(functions) + 1 :]
+    return _relative(project.root / relative, project.functions_dir)
 
 
 def _read_import(facts: SourceFacts, statement: Node) -> None:

@@ -42,6 +42,7 @@ from convex_schema.analyze.functions import (
     _text,
     _top_level,
     file_events,
+    inside_functions,
 )
 from convex_schema.model import Span
 from convex_schema.reader.syntax import (
@@ -138,8 +139,7 @@ class Binding:
 
 def read_module(project: Project, facts: SourceFacts) -> None:
     """Fill in the module facts of one file, once its functions are read."""
-    inside = _relative(facts.path, project.functions_dir)
-    facts.entry_point = is_entry_point(inside)
+    facts.entry_point = is_entry_point(inside_functions(project, facts.relative))
     facts.import_list = _imports(project, facts)
     _scan(project, facts)
 
@@ -333,9 +333,9 @@ def _annotation(node: Node | None) -> str | None:
 def _imports(project: Project, facts: SourceFacts) -> list[Import]:
     out: list[Import] = []
     for statement in facts.file.tree.root_node.named_children:
-        source = statement.child_by_field_name("source")
         if statement.type not in ("import_statement", "export_statement"):
             continue
+        source = statement.child_by_field_name("source")
         if source is None or source.type != "string":
             continue
         module = string_value(facts.file, source)

@@ -92,8 +92,6 @@ def invalid_record_key(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
     "`_storage` and `_scheduled_functions` are fine).",
 )
 def unknown_id_table(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
-    from rapidfuzz import process
-
     names = set(schema.table_names)
     for name, _, document in _documents(schema):
         for validator in walk(document):
@@ -102,6 +100,8 @@ def unknown_id_table(schema: Schema, r: Rule) -> Iterator[Diagnostic]:
             target = validator.table
             if target in names or target in limits.SYSTEM_TABLES or not target:
                 continue
+            from rapidfuzz import process  # only for a name that is not found
+
             close = process.extractOne(target, sorted(names)) if names else None
             hint = (
                 f'Did you mean v.id("{close[0]}")?'
