@@ -243,6 +243,14 @@ class Project:
     _queries: list[tuple[Function | None, QueryChain]] | None = field(
         default=None, repr=False, compare=False
     )
+    _functions_prefix: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def functions_prefix(self) -> str:
+        """The functions folder relative to the root: `convex`."""
+        if self._functions_prefix is None:
+            self._functions_prefix = _relative(self.functions_dir, self.root)
+        return self._functions_prefix
     _others: dict[str, SourceFacts | None] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -385,7 +393,7 @@ def _read_files(
             parts += worker.delivered()
         parts += worker.finish()
         read = {name for part in parts for name in part.files}
-        rest = [p for p in paths if _relative(p, root) not in read]
+        rest = [p for p in paths if reading.names[p] not in read]
         if rest:  # what a failed worker took but did not deliver
             parts.append(_read_part(project, rest, reading))
     if shares is not None:
@@ -393,7 +401,7 @@ def _read_files(
     # Put the parts back in the order of `paths`, as one reader would.
     files = {k: v for part in parts for k, v in part.files.items()}
     for path in paths:
-        relative = _relative(path, root)
+        relative = reading.names[path]
         project.files[relative] = files[relative]
     order = {relative: place for place, relative in enumerate(project.files)}
     for part in parts:
@@ -610,7 +618,8 @@ def _top_level(root: Node) -> Iterator[tuple[str, Node, Node, bool]]:
 
 
 def _text(node: Node) -> str:
-    return node.text.decode("utf-8", "replace") if node.text else ""
+    text = node.text
+    return text.decode("utf-8", "replace") if text else ""
 
 
 def _builders(
@@ -784,7 +793,7 @@ def _module_name(relative: str, project: Project) -> str:
 def inside_functions(project: Project, relative: str) -> str:
     """A project file's path (relative to the root) from the functions
     folder: `convex/model/users.ts` -> `model/users.ts`."""
-    functions = _relative(project.functions_dir, project.root)
+    functions = project.functions_prefix
     if functions in ("", "."):
         return relative
     if relative.startswith(functions + "/"):
