@@ -251,6 +251,7 @@ class Project:
         if self._functions_prefix is None:
             self._functions_prefix = _relative(self.functions_dir, self.root)
         return self._functions_prefix
+
     _others: dict[str, SourceFacts | None] = field(
         default_factory=dict, repr=False, compare=False
     )

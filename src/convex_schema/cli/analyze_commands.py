@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from convex_schema import runtime
 from convex_schema.cli.context import Context
 from convex_schema.cli.output import (
     STYLES,
     code_frame,
+    escape,
     print_json,
     sarif,
     stderr,

@@ -6,24 +6,56 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
-from rich.console import Console
-from rich.markup import escape
 
 from convex_schema import __version__
 from convex_schema.check import RULES
 from convex_schema.diagnostics import Diagnostic, Severity
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Console:
+    """A rich Console, made when something is first printed through it: a
+    command that prints only JSON does not load rich (some 40 ms)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+stdout = cast("Console", _Console(highlight=False, soft_wrap=True))
+stderr = cast("Console", _Console(stderr=True, highlight=False, soft_wrap=True))
+
+
+def escape(text: str) -> str:
+    """Text with rich's markup escaped (rich loaded on first use)."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (a StringIO in place of stdout)
+        sys.stdout.write(text.decode())
+        return
+    sys.stdout.flush()  # after anything already written as text
+    buffer.write(text)
+    buffer.flush()
 
 
 def code_frame(diagnostic: Diagnostic, root: Path) -> list[str]:
