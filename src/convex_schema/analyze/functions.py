@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import os
 import pickle
 import re
@@ -1100,6 +1101,7 @@ EVENTS = """
  (generator_function_declaration) (method_definition)] @function
 """
 CALL, AWAIT, ENV, LOOP, FUNCTION = "call", "await", "env", "loop", "function"
+_POSITION = operator.itemgetter(0, 1)  # start, then the longer node first
 ENV_SUBSCRIPT = "env_subscript"  # `process[...]`, for the module scan only
 # (start, end, kind, node, in a loop, start of the function it is in or -1)
 Event = tuple[int, int, str, Node, bool, int]
@@ -1124,9 +1126,8 @@ def _events(facts: SourceFacts) -> Events:
     )
     marks: list[tuple[int, int, str, Node]] = []
     for kind in (CALL, AWAIT, ENV, ENV_SUBSCRIPT, LOOP, FUNCTION):
-        for node in captured.get(kind, ()):
-            marks.append((node.start_byte, -node.end_byte, kind, node))
-    marks.sort(key=lambda mark: (mark[0], mark[1]))
+        marks += [(n.start_byte, -n.end_byte, kind, n) for n in captured.get(kind, ())]
+    marks.sort(key=_POSITION)
     out: list[Event] = []
     # The loops and functions around the current node: (end, is a loop,
     # start of the innermost function).
