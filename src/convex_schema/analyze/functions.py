@@ -520,6 +520,9 @@ class _Worker:
                 part = _read_part(project, run, reading)
                 for facts in part.files.values():
                     facts.forget_nodes()
+                nothing_yet = Body()  # `reach` is worked out after the reading
+                for function in part.functions:
+                    function.reach = nothing_yet
                 data = pickle.dumps(
                     (part.files, part.functions, part.helpers, part.errors),
                     protocol=pickle.HIGHEST_PROTOCOL,

@@ -36,14 +36,35 @@ class Span:
         )
 
 
-_SLOTS = tuple(
+(
+    _put_file,
+    _put_line,
+    _put_column,
+    _put_end_line,
+    _put_end_column,
+    _put_start,
+    _put_end,
+) = (
     getattr(Span, name).__set__
     for name in ("file", "line", "column", "end_line", "end_column", "start", "end")
 )
 
 
-def _restore(*values: object) -> Span:
+def _restore(
+    file: str,
+    line: int,
+    column: int,
+    end_line: int,
+    end_column: int,
+    start: int,
+    end: int,
+) -> Span:
     span: Span = object.__new__(Span)
-    for put, value in zip(_SLOTS, values, strict=True):
-        put(span, value)
+    _put_file(span, file)
+    _put_line(span, line)
+    _put_column(span, column)
+    _put_end_line(span, end_line)
+    _put_end_column(span, end_column)
+    _put_start(span, start)
+    _put_end(span, end)
     return span
