@@ -1091,8 +1091,18 @@ def _top_level_calls(facts: SourceFacts, handler: Node, body: Node) -> list[str]
 
 # What `_events` captures. Loops and functions only give the calls, awaits
 # and `process.env`s inside them their context.
-EVENTS = """
+# Calls that the module scan (`modules._scan`) reads wherever they are, by
+# their method's name: database methods and cron schedules.
+SCANNED = frozenset({"get", "delete", "patch", "replace", "query"}) | frozenset(
+    {"hourly", "daily", "weekly", "monthly", "cron"}
+)
+SCANNED_NAMES = " ".join(f'"{name}"' for name in sorted(SCANNED))
+EVENTS = f"""
 (call_expression) @call
+(call_expression
+  function: (member_expression
+    property: (property_identifier) @method (#any-of? @method {SCANNED_NAMES})))
+  @scan
 (await_expression) @await
 (member_expression
   object: (identifier) @object (#eq? @object "process")
@@ -1105,6 +1115,7 @@ EVENTS = """
 """
 CALL, AWAIT, ENV, LOOP, FUNCTION = "call", "await", "env", "loop", "function"
 _POSITION = operator.itemgetter(0, 1)  # start, then the longer node first
+_START = operator.attrgetter("start_byte")
 ENV_SUBSCRIPT = "env_subscript"  # `process[...]`, for the module scan only
 # (start, end, kind, node, in a loop, start of the function it is in or -1)
 Event = tuple[int, int, str, Node, bool, int]
@@ -1114,6 +1125,8 @@ Event = tuple[int, int, str, Node, bool, int]
 class Events:
     starts: list[int]
     events: list[Event]
+    scans: list[Node]  # calls of the methods in SCANNED, in document order
+    process: list[Node]  # `process.env` and `process[...]`, in document order
 
 
 def _events(facts: SourceFacts) -> Events:
@@ -1128,7 +1141,7 @@ def _events(facts: SourceFacts) -> Events:
         facts.file.tree.root_node
     )
     marks: list[tuple[int, int, str, Node]] = []
-    for kind in (CALL, AWAIT, ENV, ENV_SUBSCRIPT, LOOP, FUNCTION):
+    for kind in (CALL, AWAIT, ENV, LOOP, FUNCTION):
         marks += [(n.start_byte, -n.end_byte, kind, n) for n in captured.get(kind, ())]
     marks.sort(key=_POSITION)
     out: list[Event] = []
@@ -1145,7 +1158,10 @@ def _events(facts: SourceFacts) -> Events:
         in_loop = bool(around) and around[-1][1]
         owner = around[-1][2] if around else -1
         out.append((start, -negative_end, kind, node, in_loop, owner))
-    facts.events = Events([event[0] for event in out], out)
+    scans = sorted(captured.get("scan", ()), key=_START)
+    process = [*captured.get(ENV, ()), *captured.get(ENV_SUBSCRIPT, ())]
+    process.sort(key=_START)
+    facts.events = Events([event[0] for event in out], out, scans, process)
     return facts.events
 
 
@@ -1154,9 +1170,9 @@ def _events_query(language: Language) -> Query:
     return Query(language, EVENTS)
 
 
-def file_events(facts: SourceFacts) -> list[Event]:
+def file_events(facts: SourceFacts) -> Events:
     """All the events of the file (see `_events`)."""
-    return _events(facts).events
+    return _events(facts)
 
 
 def _events_in(facts: SourceFacts, node: Node) -> list[Event]:

@@ -24,9 +24,6 @@ from pathlib import Path, PurePosixPath
 from tree_sitter import Node
 
 from convex_schema.analyze.functions import (
-    CALL,
-    ENV,
-    ENV_SUBSCRIPT,
     FUNCTION_NODES,
     Body,
     Call,
@@ -60,9 +57,6 @@ TABLE_TYPE = re.compile(r"\b(?:Id|Doc)\s*<\s*[\"']([^\"']+)[\"']\s*>")
 ID_VALIDATOR = re.compile(
     r"^(?:v\.optional\(\s*)?v\.id\(\s*[\"']([^\"']+)[\"']\s*\)(?:\s*\))?$"
 )
-# The calls `_scan` reads: db methods and cron schedules (the receiver is
-# checked afterwards).
-SCANNED = frozenset({*ID_METHODS, "query", *CRON_METHODS, "cron"})
 DATABASE_TYPE = re.compile(r"\b(Generic)?Database(Reader|Writer)\b")
 BLOCKS = {"program", "statement_block", "switch_case", "switch_default"}
 DECLARATIONS = {
@@ -151,22 +145,19 @@ def _scan(project: Project, facts: SourceFacts) -> None:
     grammar = facts.file.grammar
     body = Body()
     facts.cron_schedules, facts.env_reads = [], []
-    for _, _, kind, node, _, _ in file_events(facts):
-        if kind is CALL:
-            function = node.child_by_field_id(grammar.function)
-            if function is None or function.kind_id not in grammar.member_expression:
-                continue
-            prop = function.child_by_field_id(grammar.property)
-            if prop is None or prop.kind_id not in grammar.property_identifier:
-                continue
-            method = _text(prop)
-            if method not in SCANNED:
-                continue
-            if method in CRON_METHODS or method == "cron":
-                facts.cron_schedules += _cron_schedule(facts, node, method)
-            else:
-                _read_call(facts, node, False, body)
-        elif (kind is ENV or kind is ENV_SUBSCRIPT) and _is_process_env(facts, node):
+    events = file_events(facts)
+    for node in events.scans:
+        function = node.child_by_field_id(grammar.function)
+        prop = function.child_by_field_id(grammar.property) if function else None
+        if prop is None:
+            continue
+        method = _text(prop)
+        if method in CRON_METHODS or method == "cron":
+            facts.cron_schedules += _cron_schedule(facts, node, method)
+        else:
+            _read_call(facts, node, False, body)
+    for node in events.process:
+        if _is_process_env(facts, node):
             facts.env_reads.append(_env_read(facts, node))
     body.calls = sorted(
         (_with_table(project, facts, call) for call in body.calls),
