@@ -34,13 +34,13 @@ from convex_schema.diagnostics import Diagnostic, Severity
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     project = subject.project
     for file, facts in project.files.items():
-        if PurePosixPath(file).stem == "schema":
+        if _stem(file) == "schema":
             continue
         for item in facts.import_list:
             target = item.target
             if item.type_only or target is None:
                 continue
-            if PurePosixPath(target).stem != "schema":
+            if _stem(target) != "schema":
                 continue
             uses = eager_uses(facts, item)
             if not uses:
@@ -72,6 +72,13 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
                     "schema does not import",
                     data={"schema": target, "chain": chain, "name": name},
                 )
+
+
+def _stem(path: str) -> str:
+    """`PurePosixPath(path).stem`, without making a path of every import."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _import_chain(project: Project, start: str, goal: str) -> list[str] | None:
