@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -121,3 +123,19 @@ def test_files_from_the_worker_parse_again_on_demand(
     assert file.text(file.tree.root_node).encode() == file.source
     span = Span("a.ts", 1, 2, 3, 4, 5, 6)
     assert pickle.loads(pickle.dumps(span)) == span
+
+
+def test_no_worker_is_forked_beside_other_threads() -> None:
+    paths = [Path(f"convex/f{n}.ts") for n in range(functions.PARALLEL_FILES)]
+    alone = functions._parallel(paths)
+    if sys.platform == "linux" and len(os.sched_getaffinity(0)) >= 2:
+        assert alone
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not functions._parallel(paths)
+    finally:
+        release.set()
+        other.join()
+    assert not functions._parallel(paths[:-1])  # a small project: one process

@@ -28,6 +28,7 @@ import pickle
 import re
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -448,10 +449,13 @@ PARALLEL_FILES = 200
 def _parallel(paths: list[Path]) -> bool:
     """Whether a second process should share the reading: not for a small
     project, on one CPU, or without `fork` (a worker started any other way
-    would import everything again)."""
+    would import everything again), and not from a process with other
+    threads, which a fork would copy mid-step (an editor's server, say)."""
     if len(paths) < PARALLEL_FILES or sys.platform != "linux":
         return False
-    return hasattr(os, "fork") and len(os.sched_getaffinity(0)) >= 2
+    if threading.active_count() > 1 or not hasattr(os, "fork"):
+        return False
+    return len(os.sched_getaffinity(0)) >= 2
 
 
 class _Shares:
