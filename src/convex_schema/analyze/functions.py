@@ -154,7 +154,7 @@ class Body:
 
     queries: list[QueryChain] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
-    loop_awaits: list[Span] = field(default_factory=list)
+    loop_awaits: list[Span] = field(default_factory=list)  # once per iteration
     helpers: list[tuple[str, str]] = field(default_factory=list)  # (file, name)
     helper_names: list[str] = field(default_factory=list)  # every called name
     loop_reads: list[LoopRead] = field(default_factory=list)
@@ -217,7 +217,7 @@ class SourceFacts:
     read_calls: dict[tuple[int, int, bool], CallFacts] = field(
         default_factory=dict, repr=False
     )
-    # The file's calls, awaits and `process.env`s in document order, with
+    # The file's calls and `process.env`s in document order, with
     # their context (see `_events`); read once, on the first body read.
     events: Events | None = field(default=None, repr=False, compare=False)
 
@@ -1093,21 +1093,21 @@ def _top_level_calls(facts: SourceFacts, handler: Node, body: Node) -> list[str]
     return out
 
 
-# What `_events` captures. Loops and functions only give the calls, awaits
-# and `process.env`s inside them their context.
 # Calls that the module scan (`modules._scan`) reads wherever they are, by
 # their method's name: database methods and cron schedules.
 SCANNED = frozenset({"get", "delete", "patch", "replace", "query"}) | frozenset(
     {"hourly", "daily", "weekly", "monthly", "cron"}
 )
 SCANNED_NAMES = " ".join(f'"{name}"' for name in sorted(SCANNED))
+# What `_events` captures: every call, the calls of SCANNED methods again,
+# and the `process` members. Loops and functions only give the calls and
+# `process.env`s inside them their context.
 EVENTS = f"""
 (call_expression) @call
 (call_expression
   function: (member_expression
     property: (property_identifier) @method (#any-of? @method {SCANNED_NAMES})))
   @scan
-(await_expression) @await
 (member_expression
   object: (identifier) @object (#eq? @object "process")
   property: (property_identifier) @property (#eq? @property "env")) @env
@@ -1117,11 +1117,11 @@ EVENTS = f"""
 [(arrow_function) (function_expression) (function_declaration)
  (generator_function_declaration) (method_definition)] @function
 """
-CALL, AWAIT, ENV, LOOP, FUNCTION = "call", "await", "env", "loop", "function"
+CALL, ENV, LOOP, FUNCTION = "call", "env", "loop", "function"
 _POSITION = operator.itemgetter(0, 1)  # start, then the longer node first
 _START = operator.attrgetter("start_byte")
 ENV_SUBSCRIPT = "env_subscript"  # `process[...]`, for the module scan only
-# (start, end, kind, node, in a loop, start of the function it is in or -1)
+# (start, end, kind, node, in a loop, start of the function it is in)
 Event = tuple[int, int, str, Node, bool, int]
 
 
@@ -1134,7 +1134,7 @@ class Events:
 
 
 def _events(facts: SourceFacts) -> Events:
-    """Every call, await and `process.env` of the file in document order
+    """Every call and `process.env` inside a function of the file, in order
     (an outer node before the nodes inside it), each with whether it runs
     once per iteration of a loop (a loop is nearer to it than any function)
     and the function it belongs to. One query finds them all, so a body is
@@ -1145,7 +1145,7 @@ def _events(facts: SourceFacts) -> Events:
         facts.file.tree.root_node
     )
     marks: list[tuple[int, int, str, Node]] = []
-    for kind in (CALL, AWAIT, ENV, LOOP, FUNCTION):
+    for kind in (CALL, ENV, LOOP, FUNCTION):
         marks += [(n.start_byte, -n.end_byte, kind, n) for n in captured.get(kind, ())]
     marks.sort(key=_POSITION)
     out: list[Event] = []
@@ -1159,9 +1159,9 @@ def _events(facts: SourceFacts) -> Events:
             owner = start if kind is FUNCTION else (around[-1][2] if around else -1)
             around.append((-negative_end, kind is LOOP, owner))
             continue
-        in_loop = bool(around) and around[-1][1]
-        owner = around[-1][2] if around else -1
-        out.append((start, -negative_end, kind, node, in_loop, owner))
+        if not around or around[-1][2] < 0:
+            continue  # outside any function: no body reads it
+        out.append((start, -negative_end, kind, node, around[-1][1], around[-1][2]))
     scans = sorted(captured.get("scan", ()), key=_START)
     process = [*captured.get(ENV, ()), *captured.get(ENV_SUBSCRIPT, ())]
     process.sort(key=_START)
@@ -1193,30 +1193,27 @@ def _read_body(facts: SourceFacts, body: Node) -> Body:
     for _, _, kind, node, in_loop, _ in _events_in(facts, body):
         if kind is CALL:
             _read_call(facts, node, in_loop, out)
-        elif kind is AWAIT:
-            if in_loop:
-                out.loop_awaits.append(file.span(node))
         elif kind is ENV and _text(node) == "process.env":
             out.calls.append(Call("process_env", "process.env", file.span(node)))
     if LOOP_WORDS.search(facts.file.source, body.start_byte, body.end_byte):
-        out.loop_reads = _loop_reads(facts, body)
+        _read_loops(facts, body, out)
     return out
 
 
-def _loop_reads(facts: SourceFacts, body: Node) -> list[LoopRead]:
+def _read_loops(facts: SourceFacts, body: Node, out: Body) -> None:
     """The awaits in loop bodies (and conditions, which run every
-    iteration) that read. A for-of's iterable and a for's initializer run
-    once, so they are not inside the loop."""
-    out: list[LoopRead] = []
+    iteration), and those of them that read. A for-of's iterable and a for's
+    initializer run once, so they are not inside the loop."""
     stack: list[tuple[Node, Node | None]] = [(body, None)]
     while stack:
         node, loop = stack.pop()
         if node.type in FUNCTION_NODES and node is not body:
             loop = None
         if node.type == "await_expression" and loop is not None:
+            out.loop_awaits.append(facts.file.span(node))
             read = _awaited_reads(facts, node, loop)
             if read is not None:
-                out.append(read)
+                out.loop_reads.append(read)
         once = (
             node.child_by_field_name(
                 "right" if node.type == "for_in_statement" else "initializer"
@@ -1229,7 +1226,6 @@ def _loop_reads(facts: SourceFacts, body: Node) -> list[LoopRead]:
             stack.append(
                 (child, loop if once is not None and child.id == once.id else inside)
             )
-    return out
 
 
 def _awaited_reads(facts: SourceFacts, node: Node, loop: Node) -> LoopRead | None:
