@@ -204,10 +204,11 @@ class SourceFacts:
     relative: str
     file: SourceFile
     use_node: bool = False
+    # Filled by `modules.read_imports`, before the functions are read:
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    import_list: list[Import] = field(default_factory=list)
     # Filled by `modules.read_module`:
     entry_point: bool = True  # Convex bundles it as a module of functions
-    import_list: list[Import] = field(default_factory=list)
     env_reads: list[EnvRead] = field(default_factory=list)
     cron_schedules: list[CronSchedule] = field(default_factory=list)
     body: Body = field(default_factory=Body)  # every db call and query in it
@@ -422,7 +423,7 @@ def _read_part(project: Project, paths: Iterable[Path], reading: _Reading) -> Pr
     """Files, functions, helpers and errors of `paths`, in a project of their
     own (the file-wide module facts included)."""
     # Imported here: `modules` builds on this module's readers.
-    from convex_schema.analyze.modules import read_module
+    from convex_schema.analyze.modules import read_imports, read_module
 
     part = Project(root=project.root, functions_dir=project.functions_dir)
     for path in paths:
@@ -437,6 +438,7 @@ def _read_part(project: Project, paths: Iterable[Path], reading: _Reading) -> Pr
             part.errors.append(
                 ("this file does not parse as TypeScript", file.span(first))
             )
+        read_imports(part, facts)
         _read_file(part, facts, reading.builders)
         read_module(part, facts)
     return part
@@ -714,8 +716,6 @@ def _read_file(
                 and string_value(file, expression) == "use node"
             ):
                 facts.use_node = True
-        elif statement.type == "import_statement":
-            _read_import(facts, statement)
     module = _module_name(facts.relative, project)
     exports, defaults = _other_exports(root)
     for value in defaults:
@@ -810,39 +810,6 @@ def inside_functions(project: Project, relative: str) -> str:
     return _relative(project.root / relative, project.functions_dir)
 
 
-def _read_import(facts: SourceFacts, statement: Node) -> None:
-    source = statement.child_by_field_name("source")
-    if source is None:
-        return
-    module = string_value(facts.file, source)
-    if not module.startswith("."):
-        return
-    target = _resolve(facts.path.parent, module)
-    if target is None:
-        return
-    clause = next(
-        (c for c in statement.named_children if c.type == "import_clause"), None
-    )
-    if clause is None:
-        return
-    for child in clause.named_children:
-        if child.type == "named_imports":
-            for specifier in child.named_children:
-                if specifier.type != "import_specifier":
-                    continue
-                name = specifier.child_by_field_name("name")
-                alias = specifier.child_by_field_name("alias")
-                if name is not None:
-                    local = _text(alias or name)
-                    facts.imports[local] = (str(target), _text(name))
-        elif child.type == "namespace_import":
-            ident = next(
-                (c for c in child.named_children if c.type == "identifier"), None
-            )
-            if ident is not None:
-                facts.imports[_text(ident)] = (str(target), "*")
-
-
 def _resolve(directory: Path, module: str) -> Path | None:
     """The file a relative import names, the way the bundler finds it."""
     return _resolve_cached(str(directory), module)
@@ -912,8 +879,9 @@ def _read_function(
                 function.has_args = True
                 function.args_span = file.span(item)
                 if value is not None:
-                    function.args = _arg_fields(file, unwrap(value))
-                    function.arg_spans = _arg_spans(file, unwrap(value))
+                    function.args, function.arg_spans = _arg_fields(
+                        file, unwrap(value)
+                    )
             elif key == "returns":
                 function.has_returns = True
             elif key == "handler":
@@ -923,69 +891,56 @@ def _read_function(
     if handler is not None and handler.type in FUNCTION_NODES:
         function.handler_span = file.span(handler)
         facts.handlers[handler.start_byte] = function.args
-        function.args_parameter, function.args_type = _args_parameter(handler)
-        function.guard_calls = _guard_calls(handler)
+        parameters = _parameters(handler)
+        function.args_used = len(parameters) >= 2
+        function.args_parameter, function.args_type = _args_parameter(parameters)
         body = handler.child_by_field_name("body")
         if body is not None:
+            function.guard_calls = _guard_calls(body)
             function.body = _read_body(facts, body)
             function.top_level_calls = _top_level_calls(facts, handler, body)
-        function.args_used = _uses_args(handler)
     return function
 
 
-def _arg_fields(file: SourceFile, node: Node) -> dict[str, str]:
+def _arg_fields(file: SourceFile, node: Node) -> tuple[dict[str, str], dict[str, Span]]:
+    """Each argument of an `args` validator object (or `v.object({...})`):
+    its validator's text, and where the argument is declared."""
     fields: dict[str, str] = {}
+    spans: dict[str, Span] = {}
     if node.type == "call_expression":  # `v.object({...})`
         args = _arguments(node)
         if args and unwrap(args[0]).type == "object":
             node = unwrap(args[0])
     if node.type != "object":
-        return fields
+        return fields, spans
     for item in node.named_children:
         if item.type == "pair":
             key = item.child_by_field_name("key")
-            value = item.child_by_field_name("value")
-            if key is not None and value is not None:
-                name = string_value(file, key) if key.type == "string" else _text(key)
-                fields[name] = _text(value)
-        elif item.type == "shorthand_property_identifier":
-            fields[_text(item)] = _text(item)
-    return fields
-
-
-def _arg_spans(file: SourceFile, node: Node) -> dict[str, Span]:
-    """Where each argument `_arg_fields` reads is declared."""
-    if node.type == "call_expression":
-        args = _arguments(node)
-        if args and unwrap(args[0]).type == "object":
-            node = unwrap(args[0])
-    spans: dict[str, Span] = {}
-    for item in node.named_children if node.type == "object" else []:
-        key = item.child_by_field_name("key") if item.type == "pair" else item
-        if item.type == "pair" and key is not None:
+            if key is None:
+                continue
             name = string_value(file, key) if key.type == "string" else _text(key)
             spans[name] = file.span(item)
+            value = item.child_by_field_name("value")
+            if value is not None:
+                fields[name] = _text(value)
         elif item.type == "shorthand_property_identifier":
-            spans[_text(item)] = file.span(item)
-    return spans
+            name = _text(item)
+            fields[name] = name
+            spans[name] = file.span(item)
+    return fields, spans
 
 
-def _uses_args(handler: Node) -> bool:
-    """Whether the handler takes a second parameter it could read args from."""
+def _parameters(handler: Node) -> list[Node]:
+    """The handler's parameters (the second one is where args arrive)."""
     parameters = handler.child_by_field_name("parameters")
     if parameters is None:
-        return False
-    names = [p for p in parameters.named_children if p.type != "comment"]
-    return len(names) >= 2
+        return []
+    return [p for p in parameters.named_children if p.type != "comment"]
 
 
-def _args_parameter(handler: Node) -> tuple[bool, str | None]:
-    """Whether the handler takes a second parameter that is not an empty
+def _args_parameter(names: list[Node]) -> tuple[bool, str | None]:
+    """Whether the handler's second parameter is there and is not an empty
     `{}` pattern, and that parameter's type annotation."""
-    parameters = handler.child_by_field_name("parameters")
-    if parameters is None:
-        return False, None
-    names = [p for p in parameters.named_children if p.type != "comment"]
     if len(names) < 2:
         return False, None
     second = names[1]
@@ -1000,14 +955,12 @@ def _args_parameter(handler: Node) -> tuple[bool, str | None]:
     return True, _text(annotation).lstrip(":").strip()
 
 
-def _guard_calls(handler: Node) -> list[str]:
+def _guard_calls(body: Node) -> list[str]:
     """The callees where ESLint's `require-access-control` looks for an
-    access check: an expression body's call; each top-level statement's call
-    (`await check(ctx)`, `const user = await check(ctx)`, `return check(ctx)`);
-    and any call in a top-level `if` test, negated or combined."""
-    body = handler.child_by_field_name("body")
-    if body is None:
-        return []
+    access check in a handler's body: an expression body's call; each
+    top-level statement's call (`await check(ctx)`, `const user = await
+    check(ctx)`, `return check(ctx)`); and any call in a top-level `if` test,
+    negated or combined."""
     if body.type != "statement_block":
         return _called(body)
     out: list[str] = []
@@ -1623,7 +1576,19 @@ def _comparisons_in(file: SourceFile, node: Node) -> list[Comparison]:
 def _reach(
     project: Project, body: Body, depth: int, seen: set[tuple[str, str]]
 ) -> Body:
-    """The body plus every helper it calls, `depth` levels down."""
+    """The body plus every helper it calls, `depth` levels down: `body`
+    itself when it calls no project helper (nothing changes a reach)."""
+    if depth == 0:
+        return body
+    inners: list[Body] = []
+    for key in body.helpers:
+        resolved = _helper_key(project, key)
+        if resolved is None or resolved in seen:
+            continue
+        seen.add(resolved)
+        inners.append(_reach(project, project.helpers[resolved], depth - 1, seen))
+    if not inners:
+        return body
     out = Body(
         queries=list(body.queries),
         calls=list(body.calls),
@@ -1632,14 +1597,7 @@ def _reach(
         helper_names=list(body.helper_names),
         loop_reads=list(body.loop_reads),
     )
-    if depth == 0:
-        return out
-    for key in body.helpers:
-        resolved = _helper_key(project, key)
-        if resolved is None or resolved in seen:
-            continue
-        seen.add(resolved)
-        inner = _reach(project, project.helpers[resolved], depth - 1, seen)
+    for inner in inners:
         out.queries += inner.queries
         out.calls += inner.calls
         out.loop_awaits += inner.loop_awaits

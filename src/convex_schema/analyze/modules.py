@@ -1,14 +1,16 @@
 """What each function file does as a module, beside the functions it registers.
 
-`read_module` completes a file's `SourceFacts`: whether Convex bundles
-it as a module of functions (`entry_point`, the bundler's own test), its
-import statements, and what one tree-sitter query (`functions.EVENTS`) finds anywhere
-in it, top-level code and test files included: the database calls and query
-chains, the cron schedules, and the reads of the global `process.env`. For
-each id-only `db.get/patch/replace/delete` it works out the table the id
-belongs to when the code says so: a `v.id("t")` argument validator, an
-`Id<"t">` or `Doc<"t">` annotation, a helper declared to return one, or an
-id taken from a document read from "t".
+`read_imports` reads a file's import statements before its functions are
+read (their helpers resolve through them); `read_module` then completes its
+`SourceFacts`: whether Convex bundles it as a module of functions
+(`entry_point`, the bundler's own test), and what one tree-sitter query
+(`functions.EVENTS`) finds anywhere in it, top-level code and test files
+included: the database calls and query chains, the cron schedules, and the
+reads of the global `process.env`. For each id-only
+`db.get/patch/replace/delete` it works out the table the id belongs to when
+the code says so: a `v.id("t")` argument validator, an `Id<"t">` or
+`Doc<"t">` annotation, a helper declared to return one, or an id taken from
+a document read from "t".
 
 Names are resolved with a small scope walk (`binding`) over parameters,
 declarations of enclosing blocks, loop variables and imports. It does not
@@ -134,7 +136,6 @@ class Binding:
 def read_module(project: Project, facts: SourceFacts) -> None:
     """Fill in the module facts of one file, once its functions are read."""
     facts.entry_point = is_entry_point(inside_functions(project, facts.relative))
-    facts.import_list = _imports(project, facts)
     _scan(project, facts)
 
 
@@ -321,40 +322,51 @@ def _annotation(node: Node | None) -> str | None:
 # --- imports ---------------------------------------------------------------
 
 
-def _imports(project: Project, facts: SourceFacts) -> list[Import]:
+def read_imports(project: Project, facts: SourceFacts) -> None:
+    """The file's import statements and re-exports (`import_list`), and the
+    names its relative imports bind to project files (`imports`: local name
+    -> (file, imported name or "*"), type-only specifiers included), in one
+    pass over its top-level statements."""
     out: list[Import] = []
-    for statement in facts.file.tree.root_node.named_children:
-        if statement.type not in ("import_statement", "export_statement"):
+    file = facts.file
+    for statement in file.tree.root_node.named_children:
+        kind = statement.type
+        if kind != "import_statement" and kind != "export_statement":
             continue
         source = statement.child_by_field_name("source")
         if source is None or source.type != "string":
             continue
-        module = string_value(facts.file, source)
-        target = None
-        if module.startswith("."):
-            path = _resolve(facts.path.parent, module)
-            target = _relative(path, project.root) if path is not None else None
-        reexport = statement.type == "export_statement"
-        bindings, named_end = ((), None) if reexport else _import_bindings(statement)
+        module = string_value(file, source)
+        path = _resolve(facts.path.parent, module) if module[:1] == "." else None
+        target = _relative(path, project.root) if path is not None else None
+        reexport = kind == "export_statement"
+        bindings: tuple[tuple[str, str], ...] = ()
+        named_end = None
+        if not reexport:
+            bindings, named_end = _import_bindings(statement, facts, path)
         out.append(
             Import(
                 module,
                 target,
-                facts.file.span(statement),
+                file.span(statement),
                 type_only=any(c.type == "type" for c in statement.children),
                 reexport=reexport,
                 bindings=bindings,
                 named_end=named_end,
             )
         )
-    return out
+    facts.import_list = out
 
 
 def _import_bindings(
-    statement: Node,
+    statement: Node, facts: SourceFacts | None = None, path: Path | None = None
 ) -> tuple[tuple[tuple[str, str], ...], int | None]:
     """(imported, local) for each value binding of an import statement, and
-    the byte after its last named specifier when it has only named ones."""
+    the byte after its last named specifier when it has only named ones.
+    When the statement imports a project file (`path`), its named and
+    namespace imports go into `facts.imports` too."""
+    if facts is None:
+        path = None
     clause = next(
         (c for c in statement.named_children if c.type == "import_clause"), None
     )
@@ -362,24 +374,33 @@ def _import_bindings(
         return (), None
     out: list[tuple[str, str]] = []
     named_end = None
-    for child in clause.named_children:
+    children = clause.named_children
+    for child in children:
         if child.type == "identifier":
             out.append(("default", _text(child)))
         elif child.type == "namespace_import":
             for ident in child.named_children:
                 if ident.type == "identifier":
                     out.append(("*", _text(ident)))
+                    if path is not None and facts is not None:
+                        facts.imports[_text(ident)] = (str(path), "*")
+                    break
         elif child.type == "named_imports":
             specifiers = [
                 s for s in child.named_children if s.type == "import_specifier"
             ]
             for specifier in specifiers:
                 name = specifier.child_by_field_name("name")
+                if name is None:
+                    continue
                 alias = specifier.child_by_field_name("alias")
-                typed = any(c.type == "type" for c in specifier.children)
-                if name is not None and not typed:
-                    out.append((_text(name), _text(alias or name)))
-            if specifiers and len(clause.named_children) == 1:
+                imported = _text(name)
+                local = _text(alias) if alias is not None else imported
+                if path is not None and facts is not None:
+                    facts.imports[local] = (str(path), imported)
+                if not any(c.type == "type" for c in specifier.children):
+                    out.append((imported, local))
+            if specifiers and len(children) == 1:
                 named_end = specifiers[-1].end_byte
     return tuple(out), named_end
 

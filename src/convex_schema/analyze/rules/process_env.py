@@ -42,6 +42,8 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     declared = _declared(project.functions_dir)
     config = _relative(project.functions_dir / "convex.config.ts", project.root)
     for facts in project.files.values():
+        if not facts.env_reads:
+            continue
         module = _server_module(project, facts)
         for read in facts.env_reads:
             yield rule.finding(
