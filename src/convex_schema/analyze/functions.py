@@ -69,7 +69,6 @@ NOTED_METHODS = frozenset(
     {*DB_METHODS, "now", "runQuery", "runMutation", "runAction", "runAfter", "runAt"}
     | {"getAuthUserId"}
 )
-LOOP_WORDS = re.compile(rb"\b(for|while|do)\b")
 LOOPS = {"for_statement", "for_in_statement", "while_statement", "do_statement"}
 FUNCTION_NODES = {
     "arrow_function",
@@ -879,9 +878,7 @@ def _read_function(
                 function.has_args = True
                 function.args_span = file.span(item)
                 if value is not None:
-                    function.args, function.arg_spans = _arg_fields(
-                        file, unwrap(value)
-                    )
+                    function.args, function.arg_spans = _arg_fields(file, unwrap(value))
             elif key == "returns":
                 function.has_returns = True
             elif key == "handler":
@@ -1084,6 +1081,8 @@ class Events:
     events: list[Event]
     scans: list[Node]  # calls of the methods in SCANNED, in document order
     process: list[Node]  # `process.env` and `process[...]`, in document order
+    loops: list[Node]  # every loop, in document order (an outer one first)
+    loop_starts: list[int]
 
 
 def _events(facts: SourceFacts) -> Events:
@@ -1105,9 +1104,12 @@ def _events(facts: SourceFacts) -> Events:
     # The loops and functions around the current node: (end, is a loop,
     # start of the innermost function).
     around: list[tuple[int, bool, int]] = []
+    loops: list[Node] = []
     for start, negative_end, kind, node in marks:
         while around and around[-1][0] <= start:
             around.pop()
+        if kind is LOOP:
+            loops.append(node)
         if kind is LOOP or kind is FUNCTION:
             owner = start if kind is FUNCTION else (around[-1][2] if around else -1)
             around.append((-negative_end, kind is LOOP, owner))
@@ -1118,7 +1120,14 @@ def _events(facts: SourceFacts) -> Events:
     scans = sorted(captured.get("scan", ()), key=_START)
     process = [*captured.get(ENV, ()), *captured.get(ENV_SUBSCRIPT, ())]
     process.sort(key=_START)
-    facts.events = Events([event[0] for event in out], out, scans, process)
+    facts.events = Events(
+        [event[0] for event in out],
+        out,
+        scans,
+        process,
+        loops,
+        [loop.start_byte for loop in loops],
+    )
     return facts.events
 
 
@@ -1148,16 +1157,25 @@ def _read_body(facts: SourceFacts, body: Node) -> Body:
             _read_call(facts, node, in_loop, out)
         elif kind is ENV and _text(node) == "process.env":
             out.calls.append(Call("process_env", "process.env", file.span(node)))
-    if LOOP_WORDS.search(facts.file.source, body.start_byte, body.end_byte):
-        _read_loops(facts, body, out)
+    _read_loops(facts, body, out)
     return out
 
 
 def _read_loops(facts: SourceFacts, body: Node, out: Body) -> None:
     """The awaits in loop bodies (and conditions, which run every
     iteration), and those of them that read. A for-of's iterable and a for's
-    initializer run once, so they are not inside the loop."""
-    stack: list[tuple[Node, Node | None]] = [(body, None)]
+    initializer run once, so they are not inside the loop. Only the
+    outermost loops of the body are walked: nothing outside a loop counts."""
+    events = _events(facts)
+    low = bisect.bisect_left(events.loop_starts, body.start_byte)
+    high = bisect.bisect_left(events.loop_starts, body.end_byte, low)
+    outermost: list[Node] = []
+    for found in events.loops[low:high]:
+        if not outermost or found.start_byte >= outermost[-1].end_byte:
+            outermost.append(found)
+    if not outermost:
+        return
+    stack: list[tuple[Node, Node | None]] = [(o, None) for o in reversed(outermost)]
     while stack:
         node, loop = stack.pop()
         if node.type in FUNCTION_NODES and node is not body:
