@@ -107,7 +107,6 @@ class QueryChain:
     filter_simple: bool = False  # only `eq`s joined by `and` (rewritable)
     order: str | None = None
     terminal: str | None = None  # collect, take, first, unique, paginate, iterate
-    terminal_span: Span | None = None
     in_loop: bool = False
 
 
@@ -1049,20 +1048,17 @@ SCANNED = frozenset({"get", "delete", "patch", "replace", "query"}) | frozenset(
     {"hourly", "daily", "weekly", "monthly", "cron"}
 )
 SCANNED_NAMES = " ".join(f'"{name}"' for name in sorted(SCANNED))
-# What `_events` captures: every call, the calls of SCANNED methods again,
-# and the `process` members. Loops and functions only give the calls and
-# `process.env`s inside them their context.
+# What `_events` captures: every call, and the calls of SCANNED methods
+# again. Loops and functions only give the calls inside them their context.
+# The `process` members are found from the word instead (see `_process`):
+# most files never say it, and a pattern for them costs every file a sixth
+# more query time.
 EVENTS = f"""
 (call_expression) @call
 (call_expression
   function: (member_expression
     property: (property_identifier) @method (#any-of? @method {SCANNED_NAMES})))
   @scan
-(member_expression
-  object: (identifier) @object (#eq? @object "process")
-  property: (property_identifier) @property (#eq? @property "env")) @env
-(subscript_expression
-  object: (identifier) @object (#eq? @object "process")) @env_subscript
 [(for_statement) (for_in_statement) (while_statement) (do_statement)] @loop
 [(arrow_function) (function_expression) (function_declaration)
  (generator_function_declaration) (method_definition)] @function
@@ -1070,7 +1066,8 @@ EVENTS = f"""
 CALL, ENV, LOOP, FUNCTION = "call", "env", "loop", "function"
 _POSITION = operator.itemgetter(0, 1)  # start, then the longer node first
 _START = operator.attrgetter("start_byte")
-ENV_SUBSCRIPT = "env_subscript"  # `process[...]`, for the module scan only
+PROCESS_WORD = re.compile(rb"\bprocess\b")
+MEMBER, SUBSCRIPT = "member_expression", "subscript_expression"
 # (start, end, kind, node, in a loop, start of the function it is in)
 Event = tuple[int, int, str, Node, bool, int]
 
@@ -1097,8 +1094,10 @@ def _events(facts: SourceFacts) -> Events:
         facts.file.tree.root_node
     )
     marks: list[tuple[int, int, str, Node]] = []
-    for kind in (CALL, ENV, LOOP, FUNCTION):
+    for kind in (CALL, LOOP, FUNCTION):
         marks += [(n.start_byte, -n.end_byte, kind, n) for n in captured.get(kind, ())]
+    process = _process(facts.file)
+    marks += [(n.start_byte, -n.end_byte, ENV, n) for n in process if n.type == MEMBER]
     marks.sort(key=_POSITION)
     out: list[Event] = []
     # The loops and functions around the current node: (end, is a loop,
@@ -1118,8 +1117,6 @@ def _events(facts: SourceFacts) -> Events:
             continue  # outside any function: no body reads it
         out.append((start, -negative_end, kind, node, around[-1][1], around[-1][2]))
     scans = sorted(captured.get("scan", ()), key=_START)
-    process = [*captured.get(ENV, ()), *captured.get(ENV_SUBSCRIPT, ())]
-    process.sort(key=_START)
     facts.events = Events(
         [event[0] for event in out],
         out,
@@ -1129,6 +1126,34 @@ def _events(facts: SourceFacts) -> Events:
         [loop.start_byte for loop in loops],
     )
     return facts.events
+
+
+def _process(file: SourceFile) -> list[Node]:
+    """`process.env` and `process[...]` (member and subscript expressions on
+    the identifier `process`), in document order."""
+    if b"process" not in file.source:
+        return []
+    grammar = file.grammar
+    root = file.tree.root_node
+    out: list[Node] = []
+    for found in PROCESS_WORD.finditer(file.source):
+        start, end = found.span()
+        node = root.descendant_for_byte_range(start, end)
+        if node is None or node.start_byte != start or node.end_byte != end:
+            continue
+        holder = node.parent
+        if node.type != "identifier" or holder is None:
+            continue
+        if holder.child_by_field_id(grammar.object) != node:
+            continue
+        if holder.type == SUBSCRIPT:
+            out.append(holder)
+        elif holder.type == MEMBER:
+            key = holder.child_by_field_id(grammar.property)
+            if key is not None and key.type == "property_identifier":
+                if key.text == b"env":
+                    out.append(holder)
+    return out
 
 
 @functools.cache
@@ -1445,7 +1470,6 @@ def _read_chain(file: SourceFile, query: Node, in_loop: bool) -> QueryChain:
             chain.order = string_value(file, order) if order.type == "string" else "?"
         elif method in TERMINALS:
             chain.terminal = method
-            chain.terminal_span = file.span(prop or call)
         top = call
         current = call
     if chain.terminal is None:
@@ -1454,7 +1478,6 @@ def _read_chain(file: SourceFile, query: Node, in_loop: bool) -> QueryChain:
             holder = holder.parent
         if holder is not None and holder.type == "for_in_statement":
             chain.terminal = "iterate"
-            chain.terminal_span = file.span(top)
     chain.span = file.span(query, top)
     return chain
 
