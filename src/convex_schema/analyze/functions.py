@@ -70,6 +70,7 @@ NOTED_METHODS = frozenset(
     | {"getAuthUserId"}
 )
 LOOPS = {"for_statement", "for_in_statement", "while_statement", "do_statement"}
+SOURCE_SUFFIXES = (".ts", ".tsx", ".js", ".mjs")
 FUNCTION_NODES = {
     "arrow_function",
     "function_expression",
@@ -322,24 +323,29 @@ class Project:
 
 def function_files(functions_dir: Path) -> list[Path]:
     """The TypeScript and JavaScript files Convex would bundle, in path
-    order. `_generated`, `node_modules` and hidden folders are not entered."""
-    out = []
-    for folder, folders, files in os.walk(functions_dir):
-        top = folder == str(functions_dir)
-        folders[:] = [
-            name
-            for name in folders
-            if not name.startswith(".")
-            and not (top and name in ("_generated", "node_modules"))
-        ]
-        for name in files:
-            if name.startswith(".") or name.endswith(".d.ts"):
+    order. `_generated`, `node_modules` and hidden folders are not entered,
+    nor folders reached through a symbolic link."""
+    out: list[str] = []
+    pending = [(str(functions_dir), True)]
+    while pending:
+        folder, top = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if name.endswith((".ts", ".tsx", ".js", ".mjs")):
-                path = Path(folder, name)
-                if path.is_file():
-                    out.append(path)
-    return sorted(out)
+            if entry.is_dir(follow_symlinks=False):
+                if not (top and name in ("_generated", "node_modules")):
+                    pending.append((entry.path, False))
+            elif name.endswith(SOURCE_SUFFIXES) and not name.endswith(".d.ts"):
+                if entry.is_file():
+                    out.append(entry.path)
+    # Ordered as paths are: part by part (`a/x.ts` before `a-b.ts`).
+    out.sort(key=lambda path: path.split(os.sep))
+    return [Path(path) for path in out]
 
 
 def read_project(
