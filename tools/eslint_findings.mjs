@@ -1,7 +1,13 @@
 // Prints what the real `@convex-dev/eslint-plugin` reports for a Convex
 // project: the oracle for `convex-schema analyze`'s parity test and benchmark.
 //
-// Run: node tools/eslint_findings.mjs PROJECT_DIR
+// Run: node tools/eslint_findings.mjs PROJECT_DIR [--concurrency N]
+//
+// With --concurrency N, ESLint lints on N worker threads (its own
+// `--concurrency`); the findings are the same. Each thread loads the options
+// from this module again (`ESLint.fromOptionsModule`, since a plugin object
+// cannot be sent to a thread), so the main thread passes the project and N
+// through the environment.
 //
 // PROJECT_DIR holds `convex/`. Every `convex/**/*.ts` file is linted except
 // `convex/_generated/**`, with ESLint's Node API and a flat config built here
@@ -37,15 +43,32 @@
 // message, and the exit code is then 1; it is 2 for a usage error.
 import { existsSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
+import { isMainThread } from "node:worker_threads";
 import { ESLint } from "eslint";
 import tsParser from "@typescript-eslint/parser";
 import convexPlugin from "@convex-dev/eslint-plugin";
 
 const PREFIX = "@convex-dev/";
+// This module imported under this query is the options module of the threads.
+const OPTIONS_QUERY = "?options";
+const PROJECT_VARIABLE = "ESLINT_FINDINGS_PROJECT";
+const THREADS_VARIABLE = "ESLINT_FINDINGS_CONCURRENCY";
 
 function usage(message) {
-  process.stderr.write(`${message}\nusage: node tools/eslint_findings.mjs PROJECT_DIR\n`);
+  process.stderr.write(
+    `${message}\nusage: node tools/eslint_findings.mjs PROJECT_DIR [--concurrency N]\n`,
+  );
   process.exit(2);
+}
+
+function options(project, concurrency) {
+  return {
+    cwd: project,
+    overrideConfigFile: true,
+    overrideConfig: config(),
+    errorOnUnmatchedPattern: false,
+    concurrency,
+  };
 }
 
 function config() {
@@ -102,23 +125,39 @@ function findings(results, project) {
   });
 }
 
-const args = process.argv.slice(2);
-if (args.length !== 1 || args[0].startsWith("-")) usage("expected one PROJECT_DIR");
-const project = resolve(args[0]);
-if (!existsSync(resolve(project, "convex"))) usage(`${project} has no convex/ folder`);
-if (!existsSync(resolve(project, "package.json"))) {
-  process.stderr.write(
-    `note: ${project} has no package.json, so no-process-env reports nothing\n`,
-  );
+async function main() {
+  const args = process.argv.slice(2);
+  let threads = null;
+  const at = args.indexOf("--concurrency");
+  if (at >= 0) {
+    threads = Number(args[at + 1]);
+    if (!Number.isInteger(threads) || threads < 1) usage("--concurrency needs a count");
+    args.splice(at, 2);
+  }
+  if (args.length !== 1 || args[0].startsWith("-")) usage("expected one PROJECT_DIR");
+  const project = resolve(args[0]);
+  if (!existsSync(resolve(project, "convex"))) usage(`${project} has no convex/ folder`);
+  if (!existsSync(resolve(project, "package.json"))) {
+    process.stderr.write(
+      `note: ${project} has no package.json, so no-process-env reports nothing\n`,
+    );
+  }
+  let eslint;
+  if (threads === null) {
+    eslint = new ESLint(options(project, "off"));
+  } else {
+    process.env[PROJECT_VARIABLE] = project;
+    process.env[THREADS_VARIABLE] = String(threads);
+    eslint = await ESLint.fromOptionsModule(new URL(import.meta.url + OPTIONS_QUERY));
+  }
+  const results = await eslint.lintFiles(["convex/**/*.ts"]);
+  const found = findings(results, project);
+  process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+  process.exitCode = found.some((f) => f.rule === null) ? 1 : 0;
 }
 
-const eslint = new ESLint({
-  cwd: project,
-  overrideConfigFile: true,
-  overrideConfig: config(),
-  errorOnUnmatchedPattern: false,
-});
-const results = await eslint.lintFiles(["convex/**/*.ts"]);
-const found = findings(results, project);
-process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-process.exitCode = found.some((f) => f.rule === null) ? 1 : 0;
+const asOptions = import.meta.url.endsWith(OPTIONS_QUERY);
+export default asOptions
+  ? options(process.env[PROJECT_VARIABLE], Number(process.env[THREADS_VARIABLE]))
+  : undefined;
+if (isMainThread && !asOptions) await main();

@@ -18,9 +18,9 @@ FIXTURE = ROOT / "tests" / "fixtures" / "analyze" / "eslint_parity"
 ALSO_COVERED_BY = {"no-duplicate-indexes": {"S210"}, "no-collect-in-query": {"A202"}}
 
 
-def _eslint() -> list[dict[str, object]]:
+def _eslint(*options: str) -> list[dict[str, object]]:
     done = subprocess.run(
-        ["node", str(ROOT / "tools" / "eslint_findings.mjs"), str(FIXTURE)],
+        ["node", str(ROOT / "tools" / "eslint_findings.mjs"), str(FIXTURE), *options],
         capture_output=True,
         text=True,
         timeout=300,
@@ -53,3 +53,9 @@ def test_every_eslint_finding_is_an_analyze_finding() -> None:
         if not here & codes:
             missing.append((rule, item["file"], item["line"], sorted(here)))
     assert missing == []
+
+
+def test_eslint_on_threads_reports_the_same() -> None:
+    # The benchmark also times ESLint's own multithreading; it must lint alike.
+    expected = json.loads((FIXTURE / "expected_eslint.json").read_text())
+    assert _eslint("--concurrency", "2") == expected
