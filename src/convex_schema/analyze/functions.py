@@ -245,6 +245,9 @@ class Project:
     _queries: list[tuple[Function | None, QueryChain]] | None = field(
         default=None, repr=False, compare=False
     )
+    _calls: dict[str, list[tuple[Call, list[Function]]]] | None = field(
+        default=None, repr=False, compare=False
+    )
     _functions_prefix: str | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -279,11 +282,37 @@ class Project:
             self._queries = found
         return iter(self._queries)
 
+    def calls_of(self, kind: str) -> list[tuple[Call, list[Function]]]:
+        """Every call of `kind` (`run`, `date_now`, ...) once per place, with
+        the functions that reach it, in the order they are first met; calls
+        of helpers no function calls come last, with no functions. One pass
+        over every reach serves all kinds (several rules ask)."""
+        if self._calls is None:
+            found: dict[tuple[str, int, str], tuple[Call, list[Function]]] = {}
+            for function in self.functions:
+                for call in function.reach.calls:
+                    key = (call.span.file, call.span.start, call.kind)
+                    users = found.setdefault(key, (call, []))[1]
+                    # A function's calls are all met before the next one's.
+                    if not users or users[-1] is not function:
+                        users.append(function)
+            for body in self.helpers.values():
+                for call in body.calls:
+                    found.setdefault(
+                        (call.span.file, call.span.start, call.kind), (call, [])
+                    )
+            by_kind: dict[str, list[tuple[Call, list[Function]]]] = {}
+            for item in found.values():
+                by_kind.setdefault(item[0].kind, []).append(item)
+            self._calls = by_kind
+        return self._calls.get(kind, [])
+
     def changed(self) -> None:
         """Forget what was worked out from the functions and helpers, after
         a change to either."""
         self._queries = None
         self._users = None
+        self._calls = None
 
     def facts_of(self, relative: str) -> SourceFacts | None:
         """A file's facts by its path: a project file's, or (for a file the

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from convex_schema.analyze.common import each_once
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 
@@ -26,11 +25,7 @@ from convex_schema.diagnostics import Diagnostic, Severity
     "argument, or store a flag that a scheduled mutation sets.",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
-    calls = each_once(
-        subject.project,
-        lambda body: (c for c in body.calls if c.kind == "date_now"),
-        lambda call: call.span,
-    )
+    calls = subject.project.calls_of("date_now")
     for call, users in calls:
         queries = sorted(u.name for u in users if u.kind == "query")
         if not queries:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from convex_schema.analyze.common import each_once
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 
@@ -27,11 +26,7 @@ TRANSACTIONS = ("query", "mutation")
     "whole function call; call a plain TypeScript helper instead.",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
-    calls = each_once(
-        subject.project,
-        lambda body: (c for c in body.calls if c.kind == "run"),
-        lambda call: call.span,
-    )
+    calls = subject.project.calls_of("run")
     for call, users in calls:
         inside = sorted((u.kind, u.name) for u in users if u.kind in TRANSACTIONS)
         if not inside:
