@@ -43,10 +43,12 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         facts = subject.project.files.get(function.file)
         if facts is not None and not facts.entry_point:
             continue  # Convex does not deploy it (a test file, say)
-        checked = _checks_auth(function, subject.options)
+        checked: bool | None = None  # worked out at the first identity arg
         for name, validator in function.args.items():
             if not (IDENTITY_NAME.match(name) or USER_ID.match(validator)):
                 continue
+            if checked is None:
+                checked = _checks_auth(function, subject.options)
             what = "email" if name == "email" else "id"
             message = (
                 f'public {function.kind} "{function.name}" takes the user '
