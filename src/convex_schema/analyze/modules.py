@@ -365,8 +365,6 @@ def _import_bindings(
     the byte after its last named specifier when it has only named ones.
     When the statement imports a project file (`path`), its named and
     namespace imports go into `facts.imports` too."""
-    if facts is None:
-        path = None
     clause = next(
         (c for c in statement.named_children if c.type == "import_clause"), None
     )
