@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from convex_schema.analyze.functions import (
     Body,
@@ -28,11 +28,35 @@ from convex_schema.model import (
     UnionV,
     Validator,
 )
+from convex_schema.operations import DropIndex, to_json
 
 T = TypeVar("T")
 
 # Every table has these two, without declaring them.
 BUILTIN_INDEXES = {"by_creation_time": ("_creationTime",), "by_id": ("_id",)}
+
+
+def user_tables(schema: Schema) -> list[Table]:
+    """The tables the project describes itself: not those a package defines
+    and the schema spreads in (`...authTables`), which have no place in the
+    project's files and which the project cannot change."""
+    return [table for table in schema.tables if table.document.span is not None]
+
+
+def drop_index_fix(
+    subject: Subject, table: Table, index: Index
+) -> dict[str, Any] | None:
+    """The fix that drops `index`, when the surgical editor can: the index
+    is written in the schema file (not in a file the schema imports)."""
+    span = index.span
+    if span is None or span.file != subject.schema_file:
+        return None
+    return {
+        "description": f'drop index "{index.name}"',
+        "operations": [to_json(DropIndex(table.name, index.name))],
+        "edits": [],
+        "safe": False,
+    }
 
 
 def table_of(subject: Subject, chain: QueryChain) -> Table | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from convex_schema.diagnostics import Diagnostic
-from convex_schema.operations import Operation, from_json, to_json
+from convex_schema.operations import Operation, OperationError, from_json, to_json
 from convex_schema.writer.edit import TextEdit, apply_edits, edit_schema_file
 
 
@@ -58,6 +58,7 @@ def plan_fixes(
     edits: dict[str, list[TextEdit]] = {}
     operations: list[Operation] = []
     seen_ops: set[str] = set()
+    by_finding: list[tuple[Diagnostic, list[Operation]]] = []
     for finding in findings:
         fix = finding.fix
         if not fix or (safe_only and not fix.get("safe")):
@@ -77,6 +78,8 @@ def plan_fixes(
             if key not in seen_ops:
                 seen_ops.add(key)
                 operations.append(op)
+        if ops:
+            by_finding.append((finding, ops))
         plan.applied.append(finding)
     for file in sorted(edits):
         path = root / file
@@ -86,9 +89,38 @@ def plan_fixes(
     if operations and schema_file is not None:
         path = root / schema_file
         before_text = path.read_text(encoding="utf-8")
-        after_text = edit_schema_file(path, operations)
-        plan.changes.append(FileChange(path, schema_file, before_text, after_text))
+        after_text: str | None
+        try:
+            after_text = edit_schema_file(path, operations)
+        except OperationError:
+            operations = _editable(path, plan, by_finding)
+            after_text = edit_schema_file(path, operations) if operations else None
+        if after_text is not None:
+            plan.changes.append(FileChange(path, schema_file, before_text, after_text))
     return plan
+
+
+def _editable(
+    path: Path, plan: FixPlan, by_finding: list[tuple[Diagnostic, list[Operation]]]
+) -> list[Operation]:
+    """When the editor refuses the operations together, try each finding's
+    alone: those it refuses (an index written in another file, say) are
+    skipped with the editor's reason, and the rest are returned, once each."""
+    kept: list[Operation] = []
+    seen: set[str] = set()
+    for finding, ops in by_finding:
+        try:
+            edit_schema_file(path, ops)
+        except OperationError as error:
+            plan.applied.remove(finding)
+            plan.skipped.append((finding, str(error)))
+            continue
+        for op in ops:
+            key = repr(to_json(op))
+            if key not in seen:
+                seen.add(key)
+                kept.append(op)
+    return kept
 
 
 def _text_edit(edit: dict[str, Any]) -> tuple[str, TextEdit]:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from convex_schema.analyze.common import places
+from convex_schema.analyze.common import places, user_tables
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 from convex_schema.model import AnyV, Field
@@ -35,7 +35,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     if schema is None:
         return
     sources: dict[str, bytes] = {}
-    for table in schema.tables:
+    for table in user_tables(schema):
         if isinstance(table.document, AnyV):
             yield rule.finding(
                 f'table "{table.name}" is v.any(): schema validation is off for '

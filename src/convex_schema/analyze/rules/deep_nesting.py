@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from convex_schema.analyze.common import user_tables
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 from convex_schema.model import (
@@ -41,7 +42,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     schema = subject.schema
     if schema is None:
         return
-    for table in schema.tables:
+    for table in user_tables(schema):
         for document in document_objects(table.document):
             for field in document.fields:
                 depth, path = _deepest(field.validator, field.name)

@@ -34,6 +34,8 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         return
     for table in schema.tables:
         for index in table.db_indexes():
+            if index.span is None:
+                continue  # a package's index (`...authTables`): not ours to change
             for name in index.fields:
                 if name in SYSTEM_FIELDS:
                     continue

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from convex_schema.analyze.common import drop_index_fix
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
-from convex_schema.operations import DropIndex, to_json
 
 
 @rule(
@@ -31,6 +31,8 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     for table in schema.tables:
         indexes = table.db_indexes()
         for index in indexes:
+            if index.span is None:
+                continue  # a package's index (`...authTables`): not ours to change
             longer = [
                 other
                 for other in indexes
@@ -54,12 +56,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
                 f'"{other.name}" ({", ".join(other.fields)}){reason}',
                 index.span,
                 hint=f'query through "{other.name}" and drop "{index.name}"',
-                fix={
-                    "description": f'drop index "{index.name}"',
-                    "operations": [to_json(DropIndex(table.name, index.name))],
-                    "edits": [],
-                    "safe": False,
-                },
+                fix=drop_index_fix(subject, table, index),
                 severity=severity,
             )
 

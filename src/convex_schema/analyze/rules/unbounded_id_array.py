@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from convex_schema.analyze.common import index_name, places
+from convex_schema.analyze.common import index_name, places, user_tables
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 from convex_schema.model import ArrayV, IdV, UnionV, Validator
@@ -34,7 +34,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     schema = subject.schema
     if schema is None:
         return
-    for table in schema.tables:
+    for table in user_tables(schema):
         for place in places(table.document):
             if not isinstance(place.validator, ArrayV):
                 continue
