@@ -116,15 +116,23 @@ def test_suggestions_on_a_project_with_package_tables(tmp_path: Path) -> None:
 
 def test_an_index_passed_by_name_to_a_helper_is_used(tmp_path: Path) -> None:
     queries = QUERIES + (
-        'import { getManyFrom } from "convex-helpers/server/relationships";\n'
+        "import { getManyFrom, getManyVia, getOneFrom } from "
+        '"convex-helpers/server/relationships";\n'
         "export const byBody = query({\n"
         "  args: {},\n"
         '  handler: async (ctx) => getManyFrom(ctx.db, "messages", "by_body", "x"),\n'
         "});\n"
+        "export const byTopic = query({\n"
+        "  args: {},\n"
+        "  handler: async (ctx) =>\n"
+        '    getManyVia(ctx.db, "messages", "body", "by_topic", "t"),\n'
+        "});\n"
+        "export const sameNameElsewhere = query({\n"
+        "  args: {},\n"
+        '  handler: async (ctx) => getOneFrom(ctx.db, "other", "by_author", "a"),\n'
+        "});\n"
     )
     result = analyze(tmp_path, _files(queries), SCHEMA)
     unused = sorted(f.message for f in found(result, "A204"))
-    assert unused == [
-        'no query uses index "by_author" of "notes"',
-        'no query uses index "by_topic" of "messages"',
-    ]
+    # The same index name on another table does not count.
+    assert unused == ['no query uses index "by_author" of "notes"']

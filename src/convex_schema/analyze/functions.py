@@ -61,6 +61,16 @@ BUILDER_NAMES = re.compile(
     rb"\b(z?[cC]ustom(Query|Mutation|Action)|zCustom\w+|zid\w*)\b"
 )
 TERMINALS = {"collect", "take", "first", "unique", "paginate"}
+# convex-helpers' relationship helpers, and the argument naming the index
+# they read through: `getManyFrom(db, table, index, value)`,
+# `getManyVia(db, table, toField, index, value)`.
+INDEX_HELPERS = {
+    "getOneFrom": 2,
+    "getOneFromOrThrow": 2,
+    "getManyFrom": 2,
+    "getManyVia": 3,
+    "getManyViaOrThrow": 3,
+}
 RANGE_OPS = {"eq", "gt", "gte", "lt", "lte"}
 FILTER_OPS = {"eq", "neq", "gt", "gte", "lt", "lte"}
 DB_METHODS = {"get", "insert", "patch", "replace", "delete", "query", "normalizeId"}
@@ -213,6 +223,9 @@ class SourceFacts:
     body: Body = field(default_factory=Body)  # every db call and query in it
     # handler node's first byte -> its args validators (name -> text)
     handlers: dict[int, dict[str, str]] = field(default_factory=dict)
+    # (table, index) named as strings to a helper that reads through the
+    # index: convex-helpers' `getManyFrom(db, "t", "by_x", value)` and kin.
+    index_uses: list[tuple[str, str]] = field(default_factory=list)
     # What each call read so far found, by (start, end, in a loop).
     read_calls: dict[tuple[int, int, bool], CallFacts] = field(
         default_factory=dict, repr=False
@@ -1374,6 +1387,8 @@ def _read_new_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> 
         if function.kind_id not in grammar.identifier:
             return
         callee = _text(function)
+        if callee in INDEX_HELPERS:
+            _index_use(facts, node, INDEX_HELPERS[callee])
         out.helper_names.append(callee)
         if callee in facts.imports:
             out.helpers.append(facts.imports[callee])
@@ -1459,6 +1474,18 @@ def _read_new_call(facts: SourceFacts, node: Node, in_loop: bool, out: Body) -> 
         method
     ):
         out.calls.append(Call("auth", method, file.span(node), in_loop=in_loop))
+
+
+def _index_use(facts: SourceFacts, call: Node, at: int) -> None:
+    """Record the table and index a relationship helper reads through, when
+    both are written as strings (the table is its second argument)."""
+    args = _arguments(call)
+    if len(args) <= at:
+        return
+    table, index = unwrap(args[1]), unwrap(args[at])
+    if table.type == "string" and index.type == "string":
+        use = (string_value(facts.file, table), string_value(facts.file, index))
+        facts.index_uses.append(use)
 
 
 def _read_chain(file: SourceFile, query: Node, in_loop: bool) -> QueryChain:
