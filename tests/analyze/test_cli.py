@@ -158,3 +158,32 @@ def test_fix_applies_rewrites_and_index_and_the_result_typechecks(
     assert after.suggestions == []
     done = run_tsc(root, "convex/**/*.ts")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_folder_with_nothing_to_review_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["--project", str(tmp_path / "missing"), "analyze"]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert run(["--project", str(tmp_path), "analyze", "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert "no convex/ folder here" in captured.err
+    assert captured.out == ""
+
+
+def test_a_schema_that_cannot_be_read_leaves_the_functions_reviewed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = SCHEMA.replace(
+        'import { v } from "convex/values";',
+        'import { v } from "convex/values";\nimport { extra } from "../src/missing";',
+    ).replace("name: v.string(),", "name: v.string(),\n    extra,")
+    root = write_project(tmp_path, {"messages.ts": MESSAGES}, broken)
+    assert run(["--project", str(root), "analyze", "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    (unread,) = [f for f in findings if f["code"] == "R003"]
+    assert (unread["file"], unread["line"]) == ("convex/schema.ts", 3)
+    assert "rules that need it were skipped" in unread["hint"]
+    # The functions' own findings are there; the schema's rules are not.
+    assert any(f["code"] == "A201" for f in findings)
+    assert not any(f["code"] in ("A203", "A204", "A404") for f in findings)

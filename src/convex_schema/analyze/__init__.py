@@ -25,7 +25,8 @@ from convex_schema.analyze.score import Score, health_score
 from convex_schema.analyze.suppress import Suppressions, read_suppressions
 from convex_schema.check import check_schema
 from convex_schema.diagnostics import Diagnostic, Severity
-from convex_schema.model import Schema
+from convex_schema.errors import ConvexSchemaError
+from convex_schema.model import Schema, Span
 from convex_schema.reader import read_schema
 from convex_schema.reader.project import functions_dir
 from convex_schema.reader.syntax import parse
@@ -88,9 +89,18 @@ def _analyze(
     def read_the_schema() -> None:
         nonlocal schema, schema_file
         if path.is_file():
-            result = read_schema(path, root=root)
-            schema = result.schema
             schema_file = _relative(path, root)
+            try:
+                result = read_schema(path, root=root)
+            except ConvexSchemaError as error:
+                # The functions are still reviewed; what needs the schema is not.
+                found = list(error.diagnostics) or [_unreadable(error, path, root)]
+                skipped = "The analyzer could not read the schema, so the rules "
+                skipped += "that need it were skipped."
+                found[0] = replace(found[0], hint=f"{found[0].hint or ''} {skipped}")
+                findings.extend(found)
+                return
+            schema = result.schema
             findings.extend([*result.diagnostics, *check_schema(schema)])
 
     # The schema is read while a worker process reads functions, if one does.
@@ -129,6 +139,16 @@ def _analyze(
         score=health_score(kept, categories),
         suppressed=suppressed,
         config=config,
+    )
+
+
+def _unreadable(error: ConvexSchemaError, path: Path, root: Path) -> Diagnostic:
+    return Diagnostic(
+        "R007",
+        Severity.ERROR,
+        f"the schema cannot be read: {error.message}",
+        Span(_relative(path, root), 1, 1, 1, 1),
+        "fix it (convex-schema check shows why).",
     )
 
 

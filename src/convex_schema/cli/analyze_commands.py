@@ -23,6 +23,7 @@ from convex_schema.cli.output import (
     summary_line,
 )
 from convex_schema.diagnostics import Diagnostic, Severity, worst
+from convex_schema.errors import UsageError
 from convex_schema.fsutil import write_atomic
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ def analyze(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--fail-on") from None
     root = context.project
+    _check_project(root, schema)
     config = load_config(root)
     config.disable |= {code.upper() for code in disable or []}
     profile = _profile(data, output_format) if data is not None else None
@@ -181,6 +183,23 @@ def _print_finding(analysis: Analysis, finding: Diagnostic, suggestions: bool) -
             from rich.syntax import Syntax
 
             stdout.print(Syntax(diff.rstrip("\n"), "diff", background_color="default"))
+
+
+def _check_project(root: Path, schema: Path | None) -> None:
+    """Refuse a folder that holds nothing to review, rather than score it."""
+    from convex_schema.reader.project import functions_dir
+
+    if not root.is_dir():
+        raise UsageError(
+            f"{root}: no such folder; pass the Convex project folder with --project"
+        )
+    folder = functions_dir(root)
+    if not folder.is_dir() and schema is None:
+        raise UsageError(
+            f"{root}: no {folder.relative_to(root).as_posix()}/ folder here, so no "
+            "functions and no schema to review; pass the Convex project folder "
+            "(the one holding convex/) with --project"
+        )
 
 
 def _print_score(analysis: Analysis) -> None:
