@@ -417,6 +417,32 @@ export const cron = internalQuery({ args: {}, handler: async (ctx) => null });
 export const hook = httpAction(async (ctx, request) => new Response());
 const listed = query({ args: {}, handler: async (ctx) => null });
 export { listed };
+export const inline = mutation({
+  args: {},
+  handler: async (ctx) => {
+    const identity = await ctx.auth.getUserIdentity();
+    if (identity === null) throw new Error("not signed in");
+  },
+});
+export const admin = mutation({
+  args: {},
+  handler: async (ctx) => {
+    await verifyAdmin(ctx);
+  },
+});
+export const nested = query({
+  args: { all: v.boolean() },
+  handler: async (ctx, { all }) => {
+    if (all) {
+      return await getCurrentUser(ctx);
+    }
+    return null;
+  },
+});
+async function verifyAdmin(ctx: QueryCtx) {
+  const identity = await ctx.auth.getUserIdentity();
+  if (identity?.tokenIdentifier !== "admin") throw new Error("admins only");
+}
 """,
     }
     result = analyze(tmp_path, files)
@@ -431,11 +457,11 @@ export { listed };
             "the helpers it calls check who is calling",
         ),
         (
-            "info",
+            "info",  # reads the caller first thing; ESLint wants a named check
             9,
-            'public query "tasks:mine" has no top-level access check; it reaches '
-            "ctx.auth.getUserIdentity(), getCurrentUser() only further in, so make "
-            "sure no path returns data without it",
+            'public query "tasks:mine" checks the caller at the start of its '
+            "handler with getCurrentUser(), but not through a call named like a "
+            "check, which ESLint's require-access-control asks for",
         ),
         (
             "warning",
@@ -449,6 +475,27 @@ export { listed };
             'anyone can call public query "tasks:listed": neither its handler nor '
             "the helpers it calls check who is calling",
         ),
+        (
+            "info",
+            33,
+            'public mutation "tasks:inline" checks the caller at the start of its '
+            "handler with ctx.auth.getUserIdentity(), but not through a call named "
+            "like a check, which ESLint's require-access-control asks for",
+        ),
+        (
+            "info",  # a project helper that reads the identity
+            40,
+            'public mutation "tasks:admin" checks the caller at the start of its '
+            "handler with verifyAdmin(), but not through a call named like a check, "
+            "which ESLint's require-access-control asks for",
+        ),
+        (
+            "info",
+            46,
+            'public query "tasks:nested" has no top-level access check; it reaches '
+            "ctx.auth.getUserIdentity(), getCurrentUser() only further in, so make "
+            "sure no path returns data without it",
+        ),
     ]
     # A configured access check counts, at the top of the handler or further in.
     configured = analyze(
@@ -456,9 +503,13 @@ export { listed };
         files,
         config=Config(access_checks=("inTeam", "getCurrentUser")),
     )
+    # (Not the ones that check with other names, or only inside a block.)
     assert lines(configured, "A302") == [
         ("convex/tasks.ts", 5),
         ("convex/tasks.ts", 31),
+        ("convex/tasks.ts", 33),
+        ("convex/tasks.ts", 40),
+        ("convex/tasks.ts", 46),
     ]
 
 

@@ -9,10 +9,12 @@ check listed under `access-checks` in the configuration.
 ESLint's `require-access-control` asks for more: a call of a function named
 like a check (`requireX`, `assertX`, `checkX`, `ensureX`, `canX`, `hasX`)
 as a top-level statement of the handler, or in a top-level `if` test. A
-function that checks access only further in (inside a `try`, through
-`getCurrentUser` and a null test) gets an info finding on the same line, so
-the rule covers every function ESLint reports. `httpAction`s are left out,
-as ESLint leaves them: they check requests their own way.
+function that checks access only further in (inside a `try` or a nested
+block) gets an info finding on the same line, and so does one whose handler
+starts by reading the identity (`ctx.auth.getUserIdentity()`,
+`getCurrentUser(ctx)`, a project helper that does) with a message that says
+so: the rule covers every function ESLint reports. `httpAction`s are left
+out, as ESLint leaves them: they check requests their own way.
 """
 
 from __future__ import annotations
@@ -70,6 +72,24 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
                 severity=Severity.INFO if function.kind == "query" else None,
             )
             continue
+        checking = _checking_helpers(subject, function, configured)
+        inline = [n for n in function.guard_calls if n in evidence or n in checking]
+        if inline:
+            # Checked where it should be, only not through a call named like
+            # a check, which is what ESLint's require-access-control looks for.
+            yield rule.finding(
+                f"{what} checks the caller at the start of its handler with "
+                f"{_shown(inline[0])}, but not through a call named like a check, "
+                "which ESLint's require-access-control asks for",
+                function.name_span,
+                hint="nothing to fix if the result is tested and the handler "
+                "throws when access is denied; to satisfy the ESLint rule too, "
+                "move the check into a helper named like requireUser(ctx) (or "
+                "list it under access-checks in the analyze configuration)",
+                data=data,
+                severity=Severity.INFO,
+            )
+            continue
         shown = ", ".join(_shown(name) for name in evidence[:2])
         yield rule.finding(
             f"{what} has no top-level access check; it reaches {shown} only "
@@ -97,6 +117,24 @@ def _evidence(function: Function, configured: tuple[str, ...]) -> list[str]:
         if _is_check(name, configured) or ACCESS_HELPER.search(name + "("):
             found.append(name)
     return list(dict.fromkeys(found))
+
+
+def _checking_helpers(
+    subject: Subject, function: Function, configured: tuple[str, ...]
+) -> set[str]:
+    """The project helpers the handler calls that read the identity or call
+    an access check themselves (`await verifyAdmin(ctx)`)."""
+    names: set[str] = set()
+    for key in function.body.helpers:
+        body = subject.project.helper(key)
+        if body is None:
+            continue
+        if any(call.kind == "auth" for call in body.calls) or any(
+            _is_check(name, configured) or ACCESS_HELPER.search(name + "(")
+            for name in body.helper_names
+        ):
+            names.add(key[1])
+    return names
 
 
 def _shown(name: str) -> str:
