@@ -412,7 +412,7 @@ class _Reading:
     """What reading a file needs from the whole project: the custom builders,
     and what finding them read and parsed."""
 
-    builders: dict[str, tuple[str, bool, bool]]
+    builders: Builders
     parsed: dict[Path, SourceFile]
     sources: dict[Path, bytes]  # every file's bytes, read once
     names: dict[Path, str]  # every file's path relative to the root
@@ -679,21 +679,25 @@ def _text(node: Node) -> str:
     return text.decode("utf-8", "replace") if text else ""
 
 
-def _builders(
-    root: Path, paths: list[Path], reading: _Reading
-) -> dict[str, tuple[str, bool, bool]]:
-    """Names bound to custom builders anywhere in the project:
-    name -> (kind, public, checks auth). Every file is read, and the files
-    that mention a builder are parsed; `reading` keeps both for later."""
-    out: dict[str, tuple[str, bool, bool]] = {}
+# A custom builder: (kind, public, checks auth), by (file, name) where it is
+# defined.
+Builder = tuple[str, bool, bool]
+Builders = dict[tuple[str, str], Builder]
+
+
+def _builders(root: Path, paths: list[Path], reading: _Reading) -> Builders:
+    """The custom builders defined anywhere in the project, by the file that
+    defines them and their name there. Every file is read, and the files that
+    mention a builder are parsed; `reading` keeps both for later."""
+    out: Builders = {}
     for path in paths:
         source = reading.sources[path] = path.read_bytes()
-        name = reading.names[path] = _relative(path, root)
+        relative = reading.names[path] = _relative(path, root)
         if (b"ustom" not in source and b"zid" not in source) or not (
             BUILDER_NAMES.search(source)
         ):
             continue
-        file = reading.parsed[path] = SourceFile(str(path), source, name)
+        file = reading.parsed[path] = SourceFile(str(path), source, relative)
         for name, value, _, _ in _top_level(file.tree.root_node):
             if value.type != "call_expression":
                 continue
@@ -708,8 +712,29 @@ def _builders(
                     "auth" in _text(a) or _calls_access_helper(_text(a))
                     for a in args[1:]
                 )
-                out[name] = (kind, public, checks)
+                out[(relative, name)] = (kind, public, checks)
     return out
+
+
+def _builder(
+    project: Project, facts: SourceFacts, builders: Builders, name: str
+) -> Builder | None:
+    """The builder `name` stands for in this file: one defined here, else the
+    one it imports; else, when the project defines exactly one builder of
+    that name, that one (reached through a re-export, say)."""
+    if not builders:
+        return None
+    found = builders.get((facts.relative, name))
+    if found is not None:
+        return found
+    imported = facts.imports.get(name)
+    if imported is not None:
+        target = _relative_text(imported[0], str(project.root))
+        found = builders.get((target, imported[1]))
+        if found is not None:
+            return found
+    same = [builder for (_, other), builder in builders.items() if other == name]
+    return same[0] if len(same) == 1 else None
 
 
 ACCESS_HELPER = re.compile(
@@ -746,9 +771,7 @@ def _arguments(call: Node) -> list[Node]:
     return [c for c in arguments.named_children if c.type != "comment"]
 
 
-def _read_file(
-    project: Project, facts: SourceFacts, builders: dict[str, tuple[str, bool, bool]]
-) -> None:
+def _read_file(project: Project, facts: SourceFacts, builders: Builders) -> None:
     file = facts.file
     root = file.tree.root_node
     for statement in root.named_children:
@@ -772,10 +795,15 @@ def _read_file(
             registrar: tuple[str, bool] | None = None
             builder = None
             checks = False
+            found = (
+                _builder(project, facts, builders, callee)
+                if callee is not None and callee not in REGISTRARS
+                else None
+            )
             if callee in REGISTRARS:
                 registrar = REGISTRARS[callee]
-            elif callee in builders:
-                kind, public, checks = builders[callee]
+            elif found is not None:
+                kind, public, checks = found
                 registrar = (kind, public)
                 builder = callee
             export = name if exported else exports.get(name)
@@ -826,16 +854,17 @@ def _register(
     module: str,
     export: str,
     call: Node,
-    builders: dict[str, tuple[str, bool, bool]],
+    builders: Builders,
 ) -> None:
     """Record `call` as an exported function if it calls a registrar."""
     callee = _callee_name(call)
+    found = _builder(project, facts, builders, callee) if callee else None
     if callee in REGISTRARS:
         project.functions.append(
             _read_function(facts, module, export, call, REGISTRARS[callee], None, False)
         )
-    elif callee in builders:
-        kind, public, checks = builders[callee]
+    elif callee is not None and found is not None:
+        kind, public, checks = found
         project.functions.append(
             _read_function(facts, module, export, call, (kind, public), callee, checks)
         )

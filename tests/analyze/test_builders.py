@@ -1,0 +1,76 @@
+"""Functions made with custom builders (convex-helpers' `customQuery(query,
+…)` and kin): found, of the registrar's kind, and resolved by the file that
+uses them, since two files may define builders of the same name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyze_projects import analyze, found
+
+SERVER = (
+    'import { query, mutation, internalQuery } from "./_generated/server";\n'
+    'import { customQuery, customMutation, customCtx } from "convex-helpers/server/customFunctions";\n'
+)
+CHECKED = """
+export const withRLS = customMutation(
+  mutation,
+  customCtx(async (ctx) => {
+    const identity = await ctx.auth.getUserIdentity();
+    if (identity === null) throw new Error("not signed in");
+    return { identity };
+  }),
+);
+export const rename = withRLS({ args: {}, handler: async (ctx) => null });
+"""
+UNCHECKED = """
+const withRLS = customMutation(mutation, customCtx(async (ctx) => ({})));
+export const open = withRLS({ args: {}, handler: async (ctx) => null });
+"""
+LIB = """
+export const authedQuery = customQuery(
+  query,
+  customCtx(async (ctx) => ({ user: await ctx.auth.getUserIdentity() })),
+);
+export const adminQuery = customQuery(internalQuery, customCtx(async () => ({})));
+"""
+USES = """
+import { authedQuery, adminQuery } from "./lib/builders";
+import { withRLS } from "./checked";
+export const mine = authedQuery({ args: {}, handler: async (ctx) => null });
+export const report = adminQuery({ args: {}, handler: async (ctx) => null });
+export const edit = withRLS({ args: {}, handler: async (ctx) => null });
+"""
+
+
+def test_builders_are_resolved_per_file(tmp_path: Path) -> None:
+    files = {
+        "checked.ts": SERVER + CHECKED,
+        "unchecked.ts": SERVER + UNCHECKED,
+        "lib/builders.ts": SERVER.replace("./_generated", "../_generated") + LIB,
+        "uses.ts": USES,
+    }
+    result = analyze(tmp_path, files)
+    functions = {f.name: f for f in result.project.functions}
+    assert sorted(functions) == [
+        "checked:rename",
+        "unchecked:open",
+        "uses:edit",
+        "uses:mine",
+        "uses:report",
+    ]
+    made = {
+        name: (f.kind, f.public, f.builder, f.builder_checks_auth)
+        for name, f in functions.items()
+    }
+    assert made == {
+        "checked:rename": ("mutation", True, "withRLS", True),
+        # The same name in another file: that file's own builder, no check.
+        "unchecked:open": ("mutation", True, "withRLS", False),
+        "uses:edit": ("mutation", True, "withRLS", True),  # imported
+        "uses:mine": ("query", True, "authedQuery", True),
+        "uses:report": ("query", False, "adminQuery", False),  # internal
+    }
+    # Only the builder without a check leaves a public function open.
+    warned = [f.data["function"] for f in found(result, "A302") if f.data]
+    assert warned == ["unchecked:open"]
