@@ -185,6 +185,13 @@ export const fetchAndSend = action({
     await ctx.runMutation(internal.messages.store, {});
   },
 });
+export const threads = query({
+  args: {},
+  handler: async (ctx) => {
+    // A component's function: ctx.runQuery is the only way to call it.
+    return await ctx.runQuery(components.agent.threads.list, {});
+  },
+});
 """,
         },
     )

@@ -23,11 +23,15 @@ TRANSACTIONS = ("query", "mutation")
     Severity.WARNING,
     Category.performance,
     "ctx.runQuery/runMutation/runAction inside a query or mutation costs a "
-    "whole function call; call a plain TypeScript helper instead.",
+    "whole function call; call a plain TypeScript helper instead. Calls of a "
+    "component's functions (components.*) are left out: ctx.run* is the only way "
+    "to reach them.",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     calls = subject.project.calls_of("run")
     for call, users in calls:
+        if call.target is not None and call.target.startswith("components."):
+            continue  # a component's functions are reached only through ctx.run*
         inside = sorted((u.kind, u.name) for u in users if u.kind in TRANSACTIONS)
         if not inside:
             continue
