@@ -80,3 +80,37 @@ def test_patterns_an_existing_index_serves_need_nothing(tmp_path: Path) -> None:
     }
     result = analyze(tmp_path, files, SCHEMA)
     assert result.suggestions == []
+
+
+def test_system_fields_are_never_index_fields(tmp_path: Path) -> None:
+    # The backend rejects `_id`, `_creationTime` and any `_` path in an index.
+    files = {
+        "tasks.ts": HEADER
+        + _query(
+            "byId",
+            '.filter((q) => q.and(q.eq(q.field("_id"), p), q.eq(q.field("status"), s)))',
+        )
+        + _query("recent", '.filter((q) => q.gt(q.field("_creationTime"), t))')
+        + _query(
+            "recentOpen",
+            '.filter((q) => q.and(q.eq(q.field("status"), s), '
+            'q.gt(q.field("_creationTime"), t)))',
+        )
+        + _query(
+            "recentDue",
+            '.filter((q) => q.and(q.eq(q.field("status"), s), q.lt(q.field("due"), t), '
+            'q.gt(q.field("_creationTime"), t)))',
+        )
+    }
+    result = analyze(tmp_path, files, SCHEMA)
+    made = {s.name: (s.fields, s.serves) for s in result.suggestions}
+    # by_id needs nothing; `recent` is served by the built-in by_creation_time;
+    # `recentOpen` ranges on the _creationTime that ends "by_status".
+    assert made == {
+        "by_status": (("status",), ["tasks:recentOpen"]),
+        "by_status_and_due": (("status", "due"), ["tasks:recentDue"]),
+    }
+    by_id = next(f for f in result.findings if f.code == "A201" and "_id" in f.message)
+    assert by_id.fix is None
+    assert by_id.hint is not None
+    assert "ctx.db.get(id)" in by_id.hint

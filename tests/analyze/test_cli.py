@@ -187,3 +187,13 @@ def test_a_schema_that_cannot_be_read_leaves_the_functions_reviewed(
     # The functions' own findings are there; the schema's rules are not.
     assert any(f["code"] == "A201" for f in findings)
     assert not any(f["code"] in ("A203", "A204", "A404") for f in findings)
+
+
+def test_index_suggestions_are_written_as_typescript(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _project(tmp_path)
+    run(["--project", str(root), "analyze"])
+    out = capsys.readouterr().out
+    assert "Index suggestions" in out
+    assert 'users: .index("by_name", ["name"]) serves messages:named' in out

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from convex_schema.analyze.common import index_name
+from convex_schema.analyze.common import index_name, system_path
 from convex_schema.analyze.functions import Function, Project, QueryChain
 from convex_schema.model import Index, Schema
 from convex_schema.operations import AddIndex, to_json
@@ -65,8 +65,22 @@ def pattern_of(chain: QueryChain) -> Pattern | None:
         elif comparison.op in ("gt", "gte", "lt", "lte"):
             ranges.add(comparison.field)
     ranges -= equal
+    if "_id" in equal:
+        return None  # one document, read by id: `db.get` needs no index
+    # `_creationTime` follows every index's own fields; other system paths
+    # cannot be indexed at all.
+    if "_creationTime" in equal:
+        equal.discard("_creationTime")
+        ranges.add("_creationTime")
+    equal = {f for f in equal if not system_path(f)}
+    creation = "_creationTime" in ranges
+    ranges = {f for f in ranges if not system_path(f)}
+    if not ranges and creation:
+        ranges = {"_creationTime"}
     if not equal and not ranges:
         return None
+    if not equal and ranges == {"_creationTime"}:
+        return None  # the built-in by_creation_time serves it
     if len(ranges) > 1:
         ranges = {sorted(ranges)[0]}
     return Pattern(chain.table, frozenset(equal), next(iter(ranges), None))
@@ -78,6 +92,8 @@ def serves(fields: tuple[str, ...], pattern: Pattern) -> bool:
         return False
     if pattern.range is None:
         return True
+    if pattern.range == "_creationTime":  # what every index ends with
+        return len(fields) == width
     return len(fields) > width and fields[width] == pattern.range
 
 
@@ -149,7 +165,7 @@ def _order(pattern: Pattern, patterns: list[Pattern]) -> tuple[str, ...]:
         fields += sorted(step.equal - current)
         current = step.equal
     fields += sorted(pattern.equal - current)
-    if pattern.range is not None:
+    if pattern.range is not None and pattern.range != "_creationTime":
         fields.append(pattern.range)
     return tuple(fields)
 

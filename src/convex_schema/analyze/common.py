@@ -200,7 +200,16 @@ def is_rewritable(chain: QueryChain) -> bool:
         or not chain.filter_comparisons
     ):
         return False
-    return all(not re.search(r"\bq\.", c.value) for c in chain.filter_comparisons)
+    return all(
+        not re.search(r"\bq\.", c.value) and not system_path(c.field)
+        for c in chain.filter_comparisons
+    )
+
+
+def system_path(field: str) -> bool:
+    """A field no index can hold: `_id`, `_creationTime` (appended to every
+    index by the backend) or any path with a part starting with `_`."""
+    return any(part.startswith("_") for part in field.split("."))
 
 
 def schema_has_table(schema: Schema | None, name: str) -> bool:

@@ -4,6 +4,7 @@ and `--fix` for the safe fixes."""
 from __future__ import annotations
 
 import enum
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -153,7 +154,7 @@ def _print_text(analysis: Analysis, suggestions: bool) -> None:
             )
             stdout.print(
                 f'  {escape(item.table)}: .index("{escape(item.name)}", '
-                f"[{escape(', '.join(repr(f) for f in item.fields))}]) serves "
+                f"[{escape(', '.join(json.dumps(f) for f in item.fields))}]) serves "
                 f"{escape(', '.join(item.serves))}{escape(redundant)}"
             )
     _print_score(analysis)

@@ -47,6 +47,12 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
             message += f' after index "{chain.index}"'
         fix = None
         hint = "use .withIndex with an index on the compared fields"
+        by_id = any(c.field == "_id" and c.op == "eq" for c in chain.filter_comparisons)
+        if by_id:
+            hint = (
+                "read the document by its id with ctx.db.get(id) and test the "
+                "other fields in TypeScript: _id is in no index but by_id"
+            )
         source = _source(subject, chain.span.file)
         if table is not None and source is not None and is_rewritable(chain):
             cover = best_cover(table, chain.filter_comparisons)
