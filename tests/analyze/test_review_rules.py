@@ -85,6 +85,42 @@ export const withAuthors = query({
     assert "Promise.all" in first.hint
 
 
+def test_n_plus_one_quiet_for_loops_that_read_until_told_to_stop(
+    tmp_path: Path,
+) -> None:
+    result = analyze(
+        tmp_path,
+        {
+            "codes.ts": HEADER
+            + """
+export const newCode = mutation({
+  args: {},
+  handler: async (ctx) => {
+    let code = "";
+    let free = false;
+    do {
+      code = Math.random().toString(36).slice(2, 8);
+      const taken = await ctx.db.query("codes").filter((q) => q.eq(q.field("code"), code)).first();
+      free = taken === null;
+    } while (!free);
+    let cursor: string | null = null;
+    while (true) {
+      const page = await ctx.db.query("codes").paginate({ cursor, numItems: 100 });
+      cursor = page.continueCursor;
+      if (page.isDone) break;
+    }
+    for (;;) {
+      const { isDone } = await ctx.db.query("codes").paginate({ cursor, numItems: 10 });
+      if (isDone) return code;
+    }
+  },
+});
+""",
+        },
+    )
+    assert found(result, "A206") == []
+
+
 def test_n_plus_one_quiet_for_batches_headers_and_writes(tmp_path: Path) -> None:
     result = analyze(
         tmp_path,

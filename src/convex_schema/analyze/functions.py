@@ -155,6 +155,8 @@ class LoopRead:
     reads: tuple[str, ...]  # `db.get`, `db.query("t")`, `ctx.runQuery`
     helpers: tuple[tuple[str, str], ...] = ()  # (file, name) of called helpers
     helper_names: tuple[str, ...] = ()
+    # The loop runs until what it reads says stop (see `_read_decides`).
+    read_decides: bool = False
 
 
 @dataclass
@@ -1349,7 +1351,98 @@ def _awaited_reads(facts: SourceFacts, node: Node, loop: Node) -> LoopRead | Non
         tuple(reads),
         tuple(helpers),
         tuple(names),
+        _read_decides(loop),
     )
+
+
+def _read_decides(loop: Node) -> bool:
+    """Whether a `while`, `do-while` or `for(;;)` loop runs until what it
+    awaits says stop (a retry until a code is free, a walk page by page):
+    its condition, or the test of an `if` that breaks out of it, uses a
+    value computed in the loop from an awaited expression. Each read then
+    needs the one before, so there is nothing to read together."""
+    if loop.type not in ("while_statement", "do_statement", "for_statement"):
+        return False
+    body = loop.child_by_field_name("body")
+    if body is None:
+        return False
+    depends: dict[str, set[str]] = {}  # name assigned -> names its value uses
+    awaited: set[str] = set()  # names assigned from an await
+    tests: list[Node] = []
+    condition = loop.child_by_field_name("condition")
+    if condition is not None:
+        tests.append(condition)
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_NODES:
+            continue
+        target = value = None
+        if node.type == "variable_declarator":
+            target = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+        elif node.type in ("assignment_expression", "augmented_assignment_expression"):
+            target = node.child_by_field_name("left")
+            value = node.child_by_field_name("right")
+        if target is not None and value is not None:
+            used = _identifiers(value)
+            for name in _identifiers(target):
+                depends.setdefault(name, set()).update(used)
+                if _has_await(value):
+                    awaited.add(name)
+        if node.type == "if_statement" and _breaks(node):
+            test = node.child_by_field_name("condition")
+            if test is not None:
+                tests.append(test)
+        if node.type not in LOOPS:  # a nested loop's breaks are its own
+            stack.extend(node.named_children)
+    tainted = set(awaited)
+    grew = True
+    while grew:
+        grew = False
+        for name, used in depends.items():
+            if name not in tainted and used & tainted:
+                tainted.add(name)
+                grew = True
+    return any(_identifiers(test) & tainted for test in tests)
+
+
+def _identifiers(node: Node) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("identifier", "shorthand_property_identifier_pattern"):
+            found.add(_text(current))
+        elif current.type not in FUNCTION_NODES:
+            stack.extend(current.named_children)
+    return found
+
+
+def _has_await(node: Node) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "await_expression":
+            return True
+        if current.type not in FUNCTION_NODES:
+            stack.extend(current.named_children)
+    return False
+
+
+def _breaks(statement: Node) -> bool:
+    """Whether an `if` leaves the loop around it (break or return) in its
+    own branches, not inside a nested loop or function."""
+    stack = [
+        c for c in statement.named_children if c.type != "parenthesized_expression"
+    ]
+    while stack:
+        current = stack.pop()
+        if current.type in ("break_statement", "return_statement"):
+            return True
+        if current.type not in LOOPS and current.type not in FUNCTION_NODES:
+            stack.extend(current.named_children)
+    return False
 
 
 def _loop_kind(loop: Node) -> str:

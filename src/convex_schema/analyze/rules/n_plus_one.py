@@ -38,13 +38,16 @@ A210_RUNS = ("ctx.runQuery", "ctx.runMutation")
     "A loop awaits a database read (db.get, db.query, a helper that reads) or a "
     "ctx.run* call on every iteration, one after another: N+1 reads. Read "
     "together with Promise.all, or read one range through an index or a join "
-    "table. Loops that only write, and actions' loops of ctx.runQuery/"
+    "table. Loops that only write, loops that run until what they read says "
+    "stop (a retry, a walk page by page), and actions' loops of ctx.runQuery/"
     "runMutation (A210), are not reported.",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     project = subject.project
     loops: dict[tuple[str, int], list[tuple[LoopRead, list[Function]]]] = {}
     for read, users in each_once(project, lambda b: b.loop_reads, lambda r: r.span):
+        if read.read_decides:
+            continue  # each read needs the one before: nothing to read together
         loops.setdefault((read.loop.file, read.loop.start), []).append((read, users))
     for entries in loops.values():
         reads = sorted((r for r, _ in entries), key=lambda r: r.span.start)
