@@ -184,17 +184,30 @@ export const stamp = mutation({
   args: {},
   handler: async (ctx) => {
     await ctx.db.insert("channels", { name: String(Date.now()) } as never);
+    await ctx.db.insert("channels", { name: new Date().toISOString() } as never);
+  },
+});
+export const today = query({
+  args: { at: v.number() },
+  handler: async (ctx, { at }) => {
+    const cutoff = new Date().getTime() - 1000;
+    return [cutoff, new Date(at).getDay()];
   },
 });
 """,
         },
     )
-    [finding] = found(result, "A207")
+    finding, fresh = found(result, "A207")
     assert finding.message == (
         'Date.now() in query "sessions:active": a cached result does not change '
         "as time passes, so clients see a stale answer"
     )
-    assert lines(result, "A207") == [("convex/model/time.ts", 3)]
+    # `new Date()` reads the same clock; `new Date(at)` does not.
+    assert fresh.message.startswith('new Date() in query "sessions:today"')
+    assert lines(result, "A207") == [
+        ("convex/model/time.ts", 3),
+        ("convex/sessions.ts", 19),
+    ]
     assert finding.hint is not None
     assert "argument" in finding.hint
 

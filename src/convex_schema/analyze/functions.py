@@ -8,7 +8,8 @@ bare-handler form, and functions made with builders such as convex-helpers'
 database and the runtime: every `db.query("t")` chain (its `withIndex` range,
 `.filter` comparisons, `.order` and the call that ends it), the `db.get /
 insert / patch / replace / delete` calls, `ctx.auth`, `ctx.scheduler`,
-`ctx.run*`, awaits inside loops, `Date.now()` and `process.env`.
+`ctx.run*`, awaits inside loops, `Date.now()` (and `new Date()`) and
+`process.env`.
 
 Handlers often call helpers (`getUser(ctx)`, `listVisible(ctx, ...)`) defined
 in the same file or imported from another file of the project. A helper's
@@ -1146,6 +1147,8 @@ CALL, ENV, LOOP, FUNCTION = "call", "env", "loop", "function"
 _POSITION = operator.itemgetter(0, 1)  # start, then the longer node first
 _START = operator.attrgetter("start_byte")
 PROCESS_WORD = re.compile(rb"\bprocess\b")
+NEW_DATE = re.compile(rb"\bnew\s+Date\b")
+NOW = "now"  # `new Date()`: the time, as `Date.now()` reads it
 MEMBER, SUBSCRIPT = "member_expression", "subscript_expression"
 # (start, end, kind, node, in a loop, start of the function it is in)
 Event = tuple[int, int, str, Node, bool, int]
@@ -1177,6 +1180,7 @@ def _events(facts: SourceFacts) -> Events:
         marks += [(n.start_byte, -n.end_byte, kind, n) for n in captured.get(kind, ())]
     process = _process(facts.file)
     marks += [(n.start_byte, -n.end_byte, ENV, n) for n in process if n.type == MEMBER]
+    marks += [(n.start_byte, -n.end_byte, NOW, n) for n in _new_dates(facts.file)]
     marks.sort(key=_POSITION)
     out: list[Event] = []
     # The loops and functions around the current node: (end, is a loop,
@@ -1235,6 +1239,30 @@ def _process(file: SourceFile) -> list[Node]:
     return out
 
 
+def _new_dates(file: SourceFile) -> list[Node]:
+    """Every `new Date()` with no argument (the current time), found from
+    the words, as `process` is."""
+    if b"new" not in file.source or b"Date" not in file.source:
+        return []
+    root = file.tree.root_node
+    out: list[Node] = []
+    for found in NEW_DATE.finditer(file.source):
+        node = root.descendant_for_byte_range(found.start(), found.start() + 3)
+        while node is not None and node.type != "new_expression":
+            if node.start_byte != found.start():
+                node = None
+                break
+            node = node.parent
+        if node is None:
+            continue
+        arguments = node.child_by_field_name("arguments")
+        if arguments is None or not [
+            c for c in arguments.named_children if c.type != "comment"
+        ]:
+            out.append(node)
+    return out
+
+
 @functools.cache
 def _events_query(language: Language) -> Query:
     return Query(language, EVENTS)
@@ -1261,6 +1289,9 @@ def _read_body(facts: SourceFacts, body: Node) -> Body:
             _read_call(facts, node, in_loop, out)
         elif kind is ENV and _text(node) == "process.env":
             out.calls.append(Call("process_env", "process.env", file.span(node)))
+        elif kind is NOW:
+            span = file.span(node)
+            out.calls.append(Call("date_now", "new Date", span, in_loop=in_loop))
     _read_loops(facts, body, out)
     return out
 

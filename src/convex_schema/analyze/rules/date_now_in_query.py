@@ -2,9 +2,9 @@
 
 A query's result is cached and its subscriptions rerun only when the data it
 read changes; the time is not such an input, so a result computed from
-`Date.now()` goes stale while clients keep showing it (REFERENCE §8.1 #13).
-Mutations and actions may read the clock freely. `new Date()` is not
-detected.
+`Date.now()` (or `new Date()`, which reads the same clock) goes stale while
+clients keep showing it (REFERENCE §8.1 #13). Mutations and actions may read
+the clock freely.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from convex_schema.diagnostics import Diagnostic, Severity
     "date-now-in-query",
     Severity.WARNING,
     Category.performance,
-    "Date.now() in a query (or a helper it calls) breaks caching and "
+    "Date.now() or new Date() in a query (or a helper it calls) breaks caching and "
     "reactivity: the query does not rerun as time passes. Pass the time as an "
     "argument, or store a flag that a scheduled mutation sets.",
 )
@@ -33,7 +33,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         noun = "query" if len(queries) == 1 else "queries"
         shown = ", ".join(f'"{name}"' for name in queries)
         yield rule.finding(
-            f"Date.now() in {noun} {shown}: a cached result does not change "
+            f"{call.name}() in {noun} {shown}: a cached result does not change "
             "as time passes, so clients see a stale answer",
             call.span,
             hint="pass the time in as an argument (rounded, e.g. to the minute, "
