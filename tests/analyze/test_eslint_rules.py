@@ -292,6 +292,37 @@ export const both = [MODEL, LIMIT, make];
     assert "(MODEL)" in error.hint
 
 
+def test_node_builtins_outside_use_node(tmp_path: Path) -> None:
+    (tmp_path / "node_modules" / "buffer").mkdir(parents=True)  # a polyfill
+    result = analyze(
+        tmp_path,
+        {
+            "threads.ts": """import { threadId } from "worker_threads";
+import { readFile } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { Buffer } from "buffer";
+import { randomUUID } from "node:crypto";
+export const all = [threadId, readFile, Buffer, randomUUID];
+""",
+            "files.ts": '"use node";\nimport { readFile } from "node:fs/promises";\n'
+            "export const read = readFile;\n",
+        },
+    )
+    errors = [
+        (f.span.line if f.span else 0, f.message)
+        for f in found(result, "A107")
+        if f.severity.label == "error"
+    ]
+    # A type-only import is erased, `buffer` resolves to the installed
+    # package, and a "use node" file may import what it likes.
+    assert [line for line, _ in errors] == [1, 2, 5]
+    assert errors[0][1] == (
+        "convex/threads.ts runs in the Convex runtime, which has no Node "
+        'built-ins, but imports "worker_threads": the push fails to bundle it'
+    )
+    assert len(found(result, "A107")) == 3
+
+
 def test_collect_in_query(tmp_path: Path) -> None:
     result = analyze(
         tmp_path,

@@ -1,8 +1,11 @@
-"""A107: a module of the Convex runtime imports a `"use node"` module.
+"""A107: a module of the Convex runtime imports a `"use node"` module, or one
+of Node's built-in modules.
 
 Files without `"use node"` are bundled for Convex's own runtime, which has
 no Node built-ins, so importing a `"use node"` file there pulls Node code
-into it and the push fails. Unlike ESLint's rule this also follows
+into it and the push fails. So does importing `node:fs` or `worker_threads`
+directly (a bare name such as `buffer` works when a package of that name is
+installed, as the bundler then takes it). Unlike ESLint's rule this also follows
 `./x.js` specifiers (written for `x.ts`) and `export … from`. ESLint also
 reports two imports that are harmless: a type-only import (erased when
 compiled) and an import from a file that is itself `"use node"`; those are
@@ -12,7 +15,9 @@ info findings here, so every line ESLint reports has a finding.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+from convex_schema.analyze.modules import Import
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 
@@ -22,9 +27,10 @@ from convex_schema.diagnostics import Diagnostic, Severity
     "wrong-runtime-import",
     Severity.ERROR,
     Category.correctness,
-    'A file of the Convex runtime imports a "use node" file, pulling Node code '
-    "into a runtime without it. Info for a type-only import or one between two "
-    '"use node" files, which ESLint also reports.',
+    'A file of the Convex runtime imports a "use node" file, or a Node built-in '
+    "module (node:fs, worker_threads), pulling Node code into a runtime without "
+    'it. Info for a type-only import or one between two "use node" files, which '
+    "ESLint also reports.",
     eslint="import-wrong-runtime",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
@@ -33,6 +39,13 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         if not facts.entry_point:
             continue
         for item in facts.import_list:
+            builtin = _node_builtin(item.module)
+            if builtin and not facts.use_node and not item.type_only:
+                if item.module.startswith("node:") or not _installed(
+                    facts.path.parent, builtin
+                ):
+                    yield _builtin_finding(rule, file, item)
+                continue
             imported = project.files.get(item.target) if item.target else None
             if imported is None or not imported.use_node:
                 continue
@@ -65,3 +78,44 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
                 "actions",
                 data=data,
             )
+
+
+# Node's built-in modules (`require("module").builtinModules` of Node 20).
+NODE_BUILTINS = frozenset(
+    """assert assert/strict async_hooks buffer child_process cluster console
+    constants crypto dgram diagnostics_channel dns dns/promises domain events fs
+    fs/promises http http2 https inspector inspector/promises module net os path
+    path/posix path/win32 perf_hooks process punycode querystring readline
+    readline/promises repl stream stream/consumers stream/promises stream/web
+    string_decoder sys timers timers/promises tls trace_events tty url util
+    util/types v8 vm wasi worker_threads zlib""".split()
+)
+
+
+def _node_builtin(module: str) -> str | None:
+    """The built-in module a specifier names (`node:fs`, `fs/promises`)."""
+    name = module.removeprefix("node:")
+    return name if name in NODE_BUILTINS else None
+
+
+def _installed(folder: Path, module: str) -> bool:
+    """Whether a package of the same name (a polyfill such as `buffer` or
+    `events`) is installed where the bundler looks, from `folder` up: the
+    bundler then takes it, and the import works."""
+    package = module.split("/")[0]
+    for parent in (folder, *folder.parents):
+        if (parent / "node_modules" / package).is_dir():
+            return True
+    return False
+
+
+def _builtin_finding(rule: Rule, file: str, item: Import) -> Diagnostic:
+    return rule.finding(
+        f"{file} runs in the Convex runtime, which has no Node built-ins, but "
+        f'imports "{item.module}": the push fails to bundle it',
+        item.span,
+        hint=f'mark this file "use node" if it defines only actions, or move the '
+        f'code that needs {item.module} to a "use node" file and reach it through '
+        "an action",
+        data={"module": item.module, "type_only": False, "builtin": True},
+    )
