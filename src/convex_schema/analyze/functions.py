@@ -484,9 +484,10 @@ def _read_part(project: Project, paths: Iterable[Path], reading: _Reading) -> Pr
         part.files[relative] = facts
         if file.tree.root_node.has_error:
             first = _first_error(file.tree.root_node)
-            part.errors.append(
-                ("this file does not parse as TypeScript", file.span(first))
-            )
+            if first is not None:
+                part.errors.append(
+                    ("this file does not parse as TypeScript", file.span(first))
+                )
         read_imports(part, facts)
         _read_file(part, facts, reading.builders)
         read_module(part, facts)
@@ -640,14 +641,36 @@ def _resolved(root: str) -> Path:
     return Path(root).resolve()
 
 
-def _first_error(node: Node) -> Node:
+def _first_error(node: Node) -> Node | None:
+    """The first syntax error under `node`, or None when every error is
+    TypeScript the grammar does not know yet (see `_newer_syntax`)."""
     stack = [node]
     while stack:
         current = stack.pop()
         if current.type == "ERROR" or current.is_missing:
-            return current
+            if not _newer_syntax(current):
+                return current
+            continue
         stack.extend(reversed(current.children))
-    return node
+    return None
+
+
+# Variance annotations on type parameters (TypeScript 4.7): `<in out T>`.
+VARIANCE = re.compile(rb"[<,]\s*(in|out|const)\s+[A-Za-z_$]")
+
+
+def _newer_syntax(error: Node) -> bool:
+    """Whether an error node is valid TypeScript that tree-sitter's grammar
+    predates, which the tree around it still reads: `export type * from`
+    (TypeScript 5.0) and variance annotations (`interface Box<in out T>`)."""
+    parent = error.parent
+    if parent is None:
+        return False
+    if parent.type == "export_statement" and error.text == b"type":
+        return parent.child_by_field_name("source") is not None
+    if parent.type == "type_parameters":
+        return VARIANCE.search(parent.text or b"") is not None
+    return False
 
 
 # --- files -----------------------------------------------------------------
