@@ -482,6 +482,33 @@ def test_any_fields_and_any_tables(tmp_path: Path) -> None:
     ]
 
 
+def test_values_the_reader_could_not_evaluate_are_not_any_fields(
+    tmp_path: Path,
+) -> None:
+    schema = _schema(
+        """  tasks: defineTable({
+    status: zodToConvex(taskStatus),
+    payload: v.any(),
+  }),
+  imported: defineTable(zodToConvex(taskStatus)),
+"""
+    ).replace(
+        'import { v } from "convex/values";\n',
+        'import { v } from "convex/values";\n'
+        'import { zodToConvex } from "convex-helpers/server/zod";\n'
+        'import { taskStatus } from "./zodSchemas";\n',
+    )
+    result = analyze(
+        tmp_path, {"zodSchemas.ts": "export const taskStatus = 1;\n"}, schema=schema
+    )
+    # R002 already says the reader stood v.any() in for them.
+    assert len(found(result, "R002")) == 2
+    assert [f.message for f in found(result, "A402")] == [
+        'field "payload" of "tasks" is v.any(): its values are not validated, and '
+        "code reading it gets no types"
+    ]
+
+
 # --- A403 deep-nesting --------------------------------------------------------
 
 

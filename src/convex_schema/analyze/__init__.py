@@ -118,7 +118,12 @@ def _analyze(
             )
         )
     checks = list(config.access_checks)
-    subject = Subject(root, project, schema, schema_file, Options(tuple(checks), data))
+    stand_ins = frozenset(
+        (f.span.file, f.span.start) for f in findings if f.code == "R002" and f.span
+    )
+    subject = Subject(
+        root, project, schema, schema_file, Options(tuple(checks), data), stand_ins
+    )
     for rule in RULES:
         if rule.code in config.disable:
             continue

@@ -46,6 +46,10 @@ class Subject:
     schema: Schema | None
     schema_file: str | None  # relative to root
     options: Options = field(default_factory=Options)
+    # Where the schema reader put `v.any()` in place of a value it could not
+    # evaluate (R002), as (file, start): already reported, and not the
+    # project's own v.any().
+    stand_ins: frozenset[tuple[str, int]] = frozenset()
 
 
 Check = Callable[[Subject, "Rule"], Iterator[Diagnostic]]
