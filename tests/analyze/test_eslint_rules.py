@@ -142,6 +142,36 @@ export const three = query({ handler: async (ctx) => null });
     assert result.suppressed >= 2
 
 
+def test_explicit_table_ids_on_a_convex_older_than_1_31(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"dependencies": {"convex": "^1.25.4"}}')
+    files = {
+        "messages.ts": SERVER
+        + """
+export const remove = mutation({
+  args: { messageId: v.id("messages") },
+  handler: async (ctx, { messageId }) => {
+    await ctx.db.delete(messageId);
+  },
+});
+"""
+    }
+    (finding,) = found(analyze(tmp_path, files), "A105")
+    # No table-first form before 1.31: an info, and --fix leaves it alone.
+    assert finding.severity.label == "info"
+    assert finding.message.endswith(
+        "(the table-first form needs convex 1.31; this is 1.25.4)"
+    )
+    assert finding.fix is not None
+    assert finding.fix["safe"] is False
+    installed = tmp_path / "node_modules" / "convex"
+    installed.mkdir(parents=True)
+    (installed / "package.json").write_text('{"version": "1.31.2"}')
+    (later,) = found(analyze(tmp_path, files), "A105")
+    assert later.severity.label == "warning"
+    assert later.fix is not None
+    assert later.fix["safe"] is True
+
+
 def test_explicit_table_ids(tmp_path: Path) -> None:
     result = analyze(
         tmp_path,

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from convex_schema.analyze.functions import (
@@ -34,6 +36,40 @@ T = TypeVar("T")
 
 # Every table has these two, without declaring them.
 BUILTIN_INDEXES = {"by_creation_time": ("_creationTime",), "by_id": ("_id",)}
+
+
+def convex_version(root: Path) -> tuple[int, int, int] | None:
+    """The `convex` package version the project builds with: the installed
+    one (`node_modules/convex`, from the root up), else the lowest version
+    its package.json accepts (`^1.25.4` -> 1.25.4); None when neither says."""
+    for folder in (root, *root.parents):
+        manifest = folder / "node_modules" / "convex" / "package.json"
+        found = _version(_json_field(manifest, ("version",)))
+        if found is not None:
+            return found
+    for key in ("dependencies", "devDependencies", "peerDependencies"):
+        found = _version(_json_field(root / "package.json", (key, "convex")))
+        if found is not None:
+            return found
+    return None
+
+
+def _json_field(path: Path, keys: tuple[str, ...]) -> object:
+    try:
+        value: object = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _version(text: object) -> tuple[int, int, int] | None:
+    found = re.search(r"(\d+)\.(\d+)\.(\d+)", text) if isinstance(text, str) else None
+    if found is None:
+        return None
+    major, minor, patch = (int(part) for part in found.groups())
+    return major, minor, patch
 
 
 def user_tables(schema: Schema) -> list[Table]:
