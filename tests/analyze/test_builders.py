@@ -40,6 +40,7 @@ import { withRLS } from "./checked";
 export const mine = authedQuery({ args: {}, handler: async (ctx) => null });
 export const report = adminQuery({ args: {}, handler: async (ctx) => null });
 export const edit = withRLS({ args: {}, handler: async (ctx) => null });
+export const bare = authedQuery(async (ctx) => null);
 """
 
 
@@ -55,6 +56,7 @@ def test_builders_are_resolved_per_file(tmp_path: Path) -> None:
     assert sorted(functions) == [
         "checked:rename",
         "unchecked:open",
+        "uses:bare",
         "uses:edit",
         "uses:mine",
         "uses:report",
@@ -67,6 +69,7 @@ def test_builders_are_resolved_per_file(tmp_path: Path) -> None:
         "checked:rename": ("mutation", True, "withRLS", True),
         # The same name in another file: that file's own builder, no check.
         "unchecked:open": ("mutation", True, "withRLS", False),
+        "uses:bare": ("query", True, "authedQuery", True),
         "uses:edit": ("mutation", True, "withRLS", True),  # imported
         "uses:mine": ("query", True, "authedQuery", True),
         "uses:report": ("query", False, "adminQuery", False),  # internal
@@ -74,3 +77,7 @@ def test_builders_are_resolved_per_file(tmp_path: Path) -> None:
     # Only the builder without a check leaves a public function open.
     warned = [f.data["function"] for f in found(result, "A302") if f.data]
     assert warned == ["unchecked:open"]
+    # A bare handler on a builder gets the object form, as on query().
+    (bare,) = found(result, "A104")
+    assert bare.message == 'query "uses:bare" is registered with a bare handler'
+    assert bare.fix is not None

@@ -3,7 +3,9 @@
 The old form cannot carry `args` or `returns` validators. The fix is the
 plugin's own autofix: the handler moves into `{ args: {}, handler: … }`,
 without `args` when the handler takes arguments (A301 then asks for their
-validators, which only a person can write).
+validators, which only a person can write). Functions made with a custom
+builder (`authedQuery(async (ctx) => …)`) are reported too: the builders of
+convex-helpers take the object form as well.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     project = subject.project
     for function in project.functions:
         facts = project.files.get(function.file)
-        if not function.old_syntax or function.builder is not None:
+        if not function.old_syntax:
             continue
         if facts is None or not facts.entry_point:
             continue
