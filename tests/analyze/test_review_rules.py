@@ -315,10 +315,20 @@ export const byChannel = query({
   args: { channelId: v.id("channels") },
   handler: async (ctx, args) => [],
 });
+export const setAdmin = mutation({
+  args: { clerkId: v.string(), tokenIdentifier: v.string() },
+  handler: async (ctx, args) => {},
+});
 """,
         },
     )
     findings = found(result, "A303")
+    # Identities from an auth provider name the user as much as an id does.
+    assert [f.data["arg"] for f in findings if f.data][-2:] == [
+        "clerkId",
+        "tokenIdentifier",
+    ]
+    findings = findings[:-2]
     assert [(f.severity, f.message) for f in findings] == [
         (
             Severity.WARNING,
@@ -338,7 +348,7 @@ export const byChannel = query({
             "this may be an admin action",
         ),
     ]
-    assert lines(result, "A303") == [
+    assert lines(result, "A303")[:3] == [
         ("convex/posts.ts", 6),
         ("convex/posts.ts", 10),
         ("convex/posts.ts", 10),

@@ -2,8 +2,8 @@
 
 Any client can call a public function with any arguments, so an argument
 naming the user (`userId`, `authorId`, `ownerId`, `creatorId`, `…UserId`,
-`email`, or any argument validated by `v.id("users")`) lets one user act as
-another. The server knows who is calling: `ctx.auth.getUserIdentity()`, or
+`email`, `tokenIdentifier`, `clerkId`, or any argument validated by
+`v.id("users")`) lets one user act as another. The server knows who is calling: `ctx.auth.getUserIdentity()`, or
 `getAuthUserId(ctx)` with Convex Auth (REFERENCE §8.1 #6).
 
 A function that also checks auth (through `ctx.auth`, an access helper, a
@@ -21,7 +21,10 @@ from convex_schema.analyze.functions import Function
 from convex_schema.analyze.registry import Category, Options, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 
-IDENTITY_NAME = re.compile(r"(email|userId|authorId|ownerId|creatorId|\w+UserId)\Z")
+IDENTITY_NAME = re.compile(
+    r"(email|userId|authorId|ownerId|creatorId|\w+UserId|tokenIdentifier|"
+    r"clerkId|clerkUserId|\w+ClerkId)\Z"
+)
 USER_ID = re.compile(r"""(v\.optional\(\s*)?v\.id\(\s*["'`]users["'`]\s*\)""")
 
 
@@ -31,7 +34,8 @@ USER_ID = re.compile(r"""(v\.optional\(\s*)?v\.id\(\s*["'`]users["'`]\s*\)""")
     Severity.WARNING,
     Category.security,
     "A public function takes a user's identity from its args (email, userId, "
-    'authorId, ownerId, creatorId, *UserId, or v.id("users")), so a client can '
+    "authorId, ownerId, creatorId, *UserId, tokenIdentifier, clerkId, or "
+    'v.id("users")), so a client can '
     "act as anyone; derive the user from ctx.auth. Info for a query (reading by a "
     "user id is often fine) and when the function also checks auth; internal "
     "functions are not reported.",
