@@ -304,6 +304,22 @@ CASES = [
         message=("a number", "defineSchema"),
         hint=("export default defineSchema",),
     ),
+    # -- R009: a key written twice ---------------------------------------------
+    Case(
+        "R009-duplicate-table",
+        {
+            "schema.ts": schema(
+                "export default defineSchema({\n"
+                "  imports: defineTable({ a: v.string() }),\n"
+                "  imports: defineTable({ b: v.string() }),\n"
+                "});\n"
+            )
+        },
+        "R009",
+        needle="imports",
+        after="v.string() }),\n",
+        message=('"imports" is written twice', "TS1117"),
+    ),
     Case(
         "R007-default-is-a-table",
         {
@@ -339,7 +355,7 @@ def write(tmp_path: Path, files: dict[str, str]) -> Path:
 
 def diagnose(path: Path, code: str) -> Diagnostic:
     """The diagnostic with `code` from reading `path` (raised or reported)."""
-    if code == "R002":  # a warning: reading succeeds
+    if code in ("R002", "R009"):  # reading goes on: reported, not raised
         result = read_schema(path, root=path.parent)
         matching = [d for d in result.diagnostics if d.code == code]
         assert matching, f"no {code} among {result.diagnostics}"
@@ -374,7 +390,7 @@ def test_diagnostic_code_place_and_text(tmp_path: Path, case: Case) -> None:
 
 
 def test_every_reader_code_is_covered() -> None:
-    assert {c.code for c in CASES} == {f"R00{n}" for n in range(1, 8)}
+    assert {c.code for c in CASES} == {f"R00{n}" for n in range(1, 8)} | {"R009"}
 
 
 def test_r002_reads_with_a_warning_and_any_stand_in(tmp_path: Path) -> None:

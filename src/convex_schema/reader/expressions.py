@@ -171,6 +171,7 @@ def _object(ev: Evaluator, node: Node, scope: Scope) -> Any:
     module = scope.module
     file, grammar, handlers = module.file, module.file.grammar, module.handlers
     result = JSObject()
+    written: set[str] = set()  # keys this literal writes itself (not spreads)
     for item in node.named_children:
         if item.kind_id in grammar.pair:
             key_node = item.child_by_field_id(grammar.key)
@@ -191,11 +192,13 @@ def _object(ev: Evaluator, node: Node, scope: Scope) -> Any:
                 if handler is not None
                 else ev.evaluate(value_node, scope)
             )
+            _written(ev, written, key, file.span(key_node))
             result.set(key, value, file.span(item))
             continue
         kind = item.type
         if kind == "shorthand_property_identifier":
             name = file.text(item)
+            _written(ev, written, name, file.span(item))
             result.set(name, ev.lookup(name, scope, file.span(item)), file.span(item))
         elif kind == "spread_element":
             _spread_into(ev, result, item, scope)
@@ -207,6 +210,23 @@ def _object(ev: Evaluator, node: Node, scope: Scope) -> Any:
                 name = _key_text(file, name_node)
                 result.set(name, JSFunction(name, params, body, scope), file.span(item))
     return result
+
+
+def _written(ev: Evaluator, written: set[str], key: str, span: Span) -> None:
+    """Note a key the object literal writes; a second one is an error."""
+    if key in written:
+        ev.report(
+            Diagnostic(
+                "R009",
+                Severity.ERROR,
+                f'"{key}" is written twice in one object literal; the last one '
+                "wins, and TypeScript rejects it (TS1117), so the push fails its "
+                "typecheck",
+                span,
+                "Remove or rename one of them.",
+            )
+        )
+    written.add(key)
 
 
 def _property_key(ev: Evaluator, node: Node, scope: Scope) -> str | Unknown:
