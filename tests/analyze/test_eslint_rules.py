@@ -241,6 +241,34 @@ export const rename = mutation({
     assert bare.hint == 'pass the table first: db.get("users", userId)'
 
 
+def test_explicit_table_ids_reads_asserted_and_destructured_ids(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "profiles.ts": SERVER
+        + """import type { Id } from "./_generated/dataModel";
+export const remove = mutation({
+  args: { profileId: v.id("profiles"), raw: v.string() },
+  handler: async (ctx, args) => {
+    const { profileId } = args;
+    await ctx.db.delete(profileId);
+    await ctx.db.get(args.raw as Id<"users">);
+    await ctx.db.get((args.raw as Id<"users">)!);
+  },
+});
+"""
+    }
+    tables = [
+        (f.message, (f.data or {}).get("table"))
+        for f in found(analyze(tmp_path, files), "A105")
+    ]
+    assert tables == [
+        ("ctx.db.delete(profileId) does not name its table", "profiles"),
+        ('ctx.db.get(args.raw as Id<"users">) does not name its table', "users"),
+        ('ctx.db.get((args.raw as Id<"users">)!) does not name its table', "users"),
+    ]
+
+
 SCHEMA_WITH_VALIDATORS = """\
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";

@@ -637,6 +637,9 @@ def _table_of(
     """The table of the id (or document) `node` evaluates to, when known."""
     if depth == 0:
         return None
+    asserted = _asserted_table(node)
+    if asserted is not None:
+        return asserted
     node = _strip(node)
     if node.type == "identifier":
         found = binding(node, _text(node))
@@ -647,8 +650,10 @@ def _table_of(
             return table
         if found.kind == "param":
             return _arg_table(facts, found, found.key)
-        if found.kind == "var" and found.key is None and found.value is not None:
-            return _table_of(project, facts, found.value, depth - 1)
+        if found.kind == "var" and found.value is not None:
+            if found.key is None:
+                return _table_of(project, facts, found.value, depth - 1)
+            return _destructured_table(facts, found.value, found.key)
         return None
     if node.type == "member_expression":
         target = node.child_by_field_name("object")
@@ -666,6 +671,39 @@ def _table_of(
     if node.type == "call_expression":
         return _table_of_call(project, facts, node, depth)
     return None
+
+
+def _asserted_table(node: Node) -> str | None:
+    """The table of an `x as Id<"t">` (or `satisfies`) around the value."""
+    while True:
+        if node.type in ("as_expression", "satisfies_expression"):
+            named = node.named_children
+            if len(named) == 2:
+                table = _annotated_table(_text(named[1]))
+                if table is not None:
+                    return table
+            node = named[0] if named else node
+            if not named:
+                return None
+        elif node.type in ("parenthesized_expression", "non_null_expression"):
+            if not node.named_children:
+                return None
+            node = node.named_children[0]
+        elif node.type == "await_expression" and node.named_children:
+            node = node.named_children[0]
+        else:
+            return None
+
+
+def _destructured_table(facts: SourceFacts, value: Node, key: str) -> str | None:
+    """The table of `key` in `const { key } = args`: the args validator's."""
+    value = _strip(value)
+    if value.type != "identifier":
+        return None
+    found = binding(value, _text(value))
+    if found is None or found.kind != "param" or found.key is not None:
+        return None
+    return _arg_table(facts, found, key)
 
 
 def _table_of_call(

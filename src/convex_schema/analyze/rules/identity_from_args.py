@@ -3,8 +3,9 @@
 Any client can call a public function with any arguments, so an argument
 naming the user (`userId`, `authorId`, `ownerId`, `creatorId`, `…UserId`,
 `email`, `tokenIdentifier`, `clerkId`, or any argument validated by
-`v.id("users")`) lets one user act as another. The server knows who is calling: `ctx.auth.getUserIdentity()`, or
-`getAuthUserId(ctx)` with Convex Auth (REFERENCE §8.1 #6).
+`v.id("users")`) lets one user act as another. The server knows who is
+calling: `ctx.auth.getUserIdentity()`, or `getAuthUserId(ctx)` with Convex
+Auth (REFERENCE §8.1 #6).
 
 A function that also checks auth (through `ctx.auth`, an access helper, a
 custom builder that checks it, or a configured access check) may be an admin
