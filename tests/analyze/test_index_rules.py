@@ -273,6 +273,36 @@ export const a = query({
     assert found(empty, "A204") == []
 
 
+def test_an_index_a_filter_should_use_is_named_and_kept(tmp_path: Path) -> None:
+    result = analyze(
+        tmp_path,
+        {
+            "u.ts": HEADER
+            + """
+export const named = query({
+  args: { email: v.string(), name: v.string() },
+  handler: async (ctx, args) =>
+    ctx.db
+      .query("users")
+      .filter((q) => q.eq(q.field("email"), args.email))
+      .filter((q) => q.eq(q.field("name"), args.name))
+      .take(5),
+});
+"""
+        },
+    )
+    first = found(result, "A201")[0]
+    # Two .filters are not rewritten, but the index that fits is named ...
+    assert first.fix is None
+    assert first.hint == (
+        'use .withIndex("by_email", (q) => q.eq("email", …)) and keep the rest '
+        "of the filter"
+    )
+    # ... and not called unused.
+    unused = [f.message for f in found(result, "A204")]
+    assert 'no query uses index "by_email" of "users"' not in unused
+
+
 def test_helper_queries_count_for_their_callers(tmp_path: Path) -> None:
     result = analyze(
         tmp_path,

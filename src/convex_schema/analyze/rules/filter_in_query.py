@@ -48,6 +48,16 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         fix = None
         hint = "use .withIndex with an index on the compared fields"
         by_id = any(c.field == "_id" and c.op == "eq" for c in chain.filter_comparisons)
+        if table is not None and chain.index is None and not by_id:
+            # Not rewritable (two .filters, an or, a computed value) but an
+            # index still fits: name it.
+            cover = best_cover(table, chain.filter_comparisons)
+            if cover is not None:
+                hint = (
+                    f'use .withIndex("{cover.index}", (q) => q'
+                    + "".join(f'.eq("{f}", …)' for f in cover.fields)
+                    + ") and keep the rest of the filter"
+                )
         if by_id:
             hint = (
                 "read the document by its id with ctx.db.get(id) and test the "

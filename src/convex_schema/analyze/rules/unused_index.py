@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from convex_schema.analyze.common import drop_index_fix
+from convex_schema.analyze.common import best_cover, drop_index_fix, table_of
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 
@@ -14,8 +14,9 @@ from convex_schema.diagnostics import Diagnostic, Severity
     "unused-index",
     Severity.INFO,
     Category.performance,
-    "No query in the project uses this index. Each index is another copy of the "
-    "table and slows every write; drop it if nothing outside this project uses it.",
+    "No query in the project uses this index (nor should: no .filter would read "
+    "through it). Each index is another copy of the table and slows every write; "
+    "drop it if nothing outside this project uses it.",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     schema = subject.schema
@@ -27,6 +28,13 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     untyped = {chain.index for _, chain in project.queries() if chain.table is None}
     # Read by name through a relationship helper (convex-helpers).
     used |= {use for facts in project.files.values() for use in facts.index_uses}
+    # Wanted by a `.filter` that A201 tells to read through it instead.
+    for _, chain in project.queries():
+        table = table_of(subject, chain)
+        if table is not None and chain.index is None and chain.filter_comparisons:
+            cover = best_cover(table, chain.filter_comparisons)
+            if cover is not None:
+                used.add((table.name, cover.index))
     for table in schema.tables:
         for index in table.db_indexes(staged=False):
             if index.span is None:
