@@ -33,14 +33,22 @@ export const authedQuery = customQuery(
   customCtx(async (ctx) => ({ user: await ctx.auth.getUserIdentity() })),
 );
 export const adminQuery = customQuery(internalQuery, customCtx(async () => ({})));
+export const apiKeyQuery = customQuery(query, {
+  args: { apiKey: v.string() },
+  input: async (ctx, { apiKey }) => {
+    if (apiKey !== process.env.API_KEY) throw new Error("bad key");
+    return { ctx: {}, args: {} };
+  },
+});
 """
 USES = """
-import { authedQuery, adminQuery } from "./lib/builders";
+import { authedQuery, adminQuery, apiKeyQuery } from "./lib/builders";
 import { withRLS } from "./checked";
 export const mine = authedQuery({ args: {}, handler: async (ctx) => null });
 export const report = adminQuery({ args: {}, handler: async (ctx) => null });
 export const edit = withRLS({ args: {}, handler: async (ctx) => null });
 export const bare = authedQuery(async (ctx) => null);
+export const webhook = apiKeyQuery({ args: {}, handler: async (ctx) => null });
 """
 
 
@@ -60,6 +68,7 @@ def test_builders_are_resolved_per_file(tmp_path: Path) -> None:
         "uses:edit",
         "uses:mine",
         "uses:report",
+        "uses:webhook",
     ]
     made = {
         name: (f.kind, f.public, f.builder, f.builder_checks_auth)
@@ -73,6 +82,7 @@ def test_builders_are_resolved_per_file(tmp_path: Path) -> None:
         "uses:edit": ("mutation", True, "withRLS", True),  # imported
         "uses:mine": ("query", True, "authedQuery", True),
         "uses:report": ("query", False, "adminQuery", False),  # internal
+        "uses:webhook": ("query", True, "apiKeyQuery", True),  # throws on a bad key
     }
     # Only the builder without a check leaves a public function open.
     warned = [f.data["function"] for f in found(result, "A302") if f.data]

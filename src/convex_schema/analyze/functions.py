@@ -734,10 +734,7 @@ def _builders(root: Path, paths: list[Path], reading: _Reading) -> Builders:
             base = _text(unwrap(args[0]))
             if base in REGISTRARS:
                 kind, public = REGISTRARS[base]
-                checks = any(
-                    "auth" in _text(a) or _calls_access_helper(_text(a))
-                    for a in args[1:]
-                )
+                checks = any(_guards(_text(a)) for a in args[1:])
                 out[(relative, name)] = (kind, public, checks)
     return out
 
@@ -772,6 +769,20 @@ ACCESS_HELPER = re.compile(
 
 def _calls_access_helper(text: str) -> bool:
     return bool(ACCESS_HELPER.search(text))
+
+
+THROWS = re.compile(r"\bthrow\b")
+
+
+def _guards(customization: str) -> bool:
+    """Whether a builder's customization checks who calls: it reads
+    `ctx.auth`, calls an access helper, or throws (an API key compared to a
+    secret, a role that does not match)."""
+    return (
+        "auth" in customization
+        or _calls_access_helper(customization)
+        or THROWS.search(customization) is not None
+    )
 
 
 @functools.lru_cache(maxsize=4096)
