@@ -52,6 +52,33 @@ export const webhook = apiKeyQuery({ args: {}, handler: async (ctx) => null });
 """
 
 
+RLS = """
+import { loadMember } from "./lib/access";
+async function rules(ctx: any) {
+  const identity = await ctx.auth.getUserIdentity();
+  return { identity };
+}
+const withRules = customMutation(mutation, customCtx(async (ctx) => ({ r: await rules(ctx) })));
+const withMember = customQuery(query, customCtx(async (ctx) => ({ m: await loadMember(ctx) })));
+const withNothing = customQuery(query, customCtx(async (ctx) => ({ n: helperless() })));
+function helperless() { return 1; }
+export const a = withRules({ args: {}, handler: async (ctx) => null });
+export const b = withMember({ args: {}, handler: async (ctx) => null });
+export const c = withNothing({ args: {}, handler: async (ctx) => null });
+"""
+ACCESS = """
+export async function loadMember(ctx: any) {
+  return await ctx.auth.getUserIdentity();
+}
+"""
+
+
+def test_a_builder_that_checks_through_a_project_helper(tmp_path: Path) -> None:
+    result = analyze(tmp_path, {"rls.ts": SERVER + RLS, "lib/access.ts": ACCESS})
+    checks = {f.name: f.builder_checks_auth for f in result.project.functions}
+    assert checks == {"rls:a": True, "rls:b": True, "rls:c": False}
+
+
 def test_builders_are_resolved_per_file(tmp_path: Path) -> None:
     files = {
         "checked.ts": SERVER + CHECKED,

@@ -192,6 +192,9 @@ class Function:
     has_returns: bool = False
     builder: str | None = None  # the custom builder it was made with
     builder_checks_auth: bool = False
+    # (file, name) of what the builder's customization calls, when it does
+    # not check auth itself: a helper of the project may (see `read_project`).
+    builder_calls: tuple[tuple[str, str], ...] = ()
     definition_span: Span | None = None  # the registrar's object or function
     handler_span: Span | None = None
     args_parameter: bool = False  # the handler takes a non-empty second parameter
@@ -407,7 +410,26 @@ def read_project(
     project = _read_files(root, functions_dir, paths, reading, meanwhile)
     for function in project.functions:
         function.reach = _reach(project, function.body, HELPER_DEPTH, set())
+        if function.builder_calls and not function.builder_checks_auth:
+            function.builder_checks_auth = any(
+                _helper_checks(project, key) for key in function.builder_calls
+            )
     return project
+
+
+def _helper_checks(project: Project, key: tuple[str, str]) -> bool:
+    """Whether the project function `name`, as the file `file` calls it,
+    reads the identity or calls an access check (directly or through the
+    helpers it calls)."""
+    file, name = key
+    facts = project.files.get(file)
+    imported = facts.imports.get(name) if facts is not None else None
+    body = project.helper(imported or key)
+    if body is None:
+        return False
+    return any(call.kind == "auth" for call in body.calls) or any(
+        _access_helper_name(called) for called in body.helper_names
+    )
 
 
 @dataclass
@@ -705,9 +727,9 @@ def _text(node: Node) -> str:
     return text.decode("utf-8", "replace") if text else ""
 
 
-# A custom builder: (kind, public, checks auth), by (file, name) where it is
-# defined.
-Builder = tuple[str, bool, bool]
+# A custom builder: (kind, public, checks auth, the file that defines it, the
+# functions its customization calls), by (file, name) where it is defined.
+Builder = tuple[str, bool, bool, str, tuple[str, ...]]
 Builders = dict[tuple[str, str], Builder]
 
 
@@ -735,7 +757,10 @@ def _builders(root: Path, paths: list[Path], reading: _Reading) -> Builders:
             if base in REGISTRARS:
                 kind, public = REGISTRARS[base]
                 checks = any(_guards(_text(a)) for a in args[1:])
-                out[(relative, name)] = (kind, public, checks)
+                called = tuple(
+                    dict.fromkeys(n for a in args[1:] for n in _identifier_calls(a))
+                )
+                out[(relative, name)] = (kind, public, checks, relative, called)
     return out
 
 
@@ -772,6 +797,20 @@ def _calls_access_helper(text: str) -> bool:
 
 
 THROWS = re.compile(r"\bthrow\b")
+
+
+def _identifier_calls(node: Node) -> list[str]:
+    """The names called as `name(...)` anywhere in `node`."""
+    names: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            callee = _callee_name(current)
+            if callee is not None:
+                names.append(callee)
+        stack.extend(current.named_children)
+    return names
 
 
 def _guards(customization: str) -> bool:
@@ -840,16 +879,17 @@ def _read_file(project: Project, facts: SourceFacts, builders: Builders) -> None
             if callee in REGISTRARS:
                 registrar = REGISTRARS[callee]
             elif found is not None:
-                kind, public, checks = found
+                kind, public, checks = found[:3]
                 registrar = (kind, public)
                 builder = callee
             export = name if exported else exports.get(name)
             if registrar is not None and export is not None:
-                project.functions.append(
-                    _read_function(
-                        facts, module, export, value, registrar, builder, checks
-                    )
+                function = _read_function(
+                    facts, module, export, value, registrar, builder, checks
                 )
+                if found is not None and not checks:
+                    function.builder_calls = tuple((found[3], n) for n in found[4])
+                project.functions.append(function)
                 continue
         if value.type in FUNCTION_NODES:
             body = value.child_by_field_name("body")
@@ -901,10 +941,13 @@ def _register(
             _read_function(facts, module, export, call, REGISTRARS[callee], None, False)
         )
     elif callee is not None and found is not None:
-        kind, public, checks = found
-        project.functions.append(
-            _read_function(facts, module, export, call, (kind, public), callee, checks)
+        kind, public, checks = found[:3]
+        function = _read_function(
+            facts, module, export, call, (kind, public), callee, checks
         )
+        if not checks:
+            function.builder_calls = tuple((found[3], n) for n in found[4])
+        project.functions.append(function)
 
 
 def _module_name(relative: str, project: Project) -> str:
