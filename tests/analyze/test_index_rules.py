@@ -303,6 +303,47 @@ export const named = query({
     assert 'no query uses index "by_email" of "users"' not in unused
 
 
+def test_filter_after_a_whole_key_lookup_is_info(tmp_path: Path) -> None:
+    result = analyze(
+        tmp_path,
+        {
+            "m.ts": HEADER
+            + """
+export const pinned = query({
+  args: { c: v.id("channels"), a: v.id("users") },
+  handler: async (ctx, { c, a }) =>
+    ctx.db
+      .query("messages")
+      .withIndex("by_channel_and_author", (q) => q.eq("channelId", c).eq("authorId", a))
+      .filter((q) => q.eq(q.field("status"), "sent"))
+      .take(5),
+});
+export const partly = query({
+  args: { c: v.id("channels") },
+  handler: async (ctx, { c }) =>
+    ctx.db
+      .query("messages")
+      .withIndex("by_channel_and_author", (q) => q.eq("channelId", c))
+      .filter((q) => q.eq(q.field("status"), "sent"))
+      .take(5),
+});
+"""
+        },
+    )
+    levels = [(f.severity.label, f.message) for f in found(result, "A201")]
+    assert levels == [
+        (
+            "info",
+            '.filter on status scans "messages" after index "by_channel_and_author"'
+            ", whose every field the range fixes",
+        ),
+        (
+            "warning",
+            '.filter on status scans "messages" after index "by_channel_and_author"',
+        ),
+    ]
+
+
 def test_helper_queries_count_for_their_callers(tmp_path: Path) -> None:
     result = analyze(
         tmp_path,

@@ -14,14 +14,16 @@ from collections.abc import Iterator
 from convex_schema.analyze.common import (
     Cover,
     best_cover,
+    index_fields,
     index_name,
     is_rewritable,
     rewrite_filter,
     table_of,
 )
+from convex_schema.analyze.functions import QueryChain
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
-from convex_schema.model import Index
+from convex_schema.model import Index, Table
 from convex_schema.operations import AddIndex, to_json
 
 
@@ -31,7 +33,8 @@ from convex_schema.operations import AddIndex, to_json
     Severity.WARNING,
     Category.performance,
     ".filter on a database query scans the whole range; use withIndex, or "
-    "filter in TypeScript after a bounded read.",
+    "filter in TypeScript after a bounded read. Info after a withIndex that fixes "
+    "every field of its index (the range is one key).",
     eslint="no-filter-in-query",
 )
 def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
@@ -43,8 +46,14 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         fields = sorted({c.field for c in chain.filter_comparisons})
         compared = f" on {', '.join(fields)}" if fields else ""
         message = f'.filter{compared} scans "{chain.table or "?"}"'
+        severity = None
         if chain.index is not None:
             message += f' after index "{chain.index}"'
+            if _pinned(table, chain):
+                # Every field of the index is fixed by an eq: the range left
+                # to filter holds the documents of one key, often one or none.
+                message += ", whose every field the range fixes"
+                severity = Severity.INFO
         fix = None
         hint = "use .withIndex with an index on the compared fields"
         by_id = any(c.field == "_id" and c.op == "eq" for c in chain.filter_comparisons)
@@ -94,6 +103,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
             hint=hint,
             fix=fix,
             data={"functions": users, "table": chain.table, "fields": fields},
+            severity=severity,
         )
         for span in chain.filters[1:]:
             yield rule.finding(
@@ -103,6 +113,19 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
                 "into a withIndex range",
                 data={"functions": users, "table": chain.table},
             )
+
+
+def _pinned(table: Table | None, chain: QueryChain) -> bool:
+    """Whether the chain's `withIndex` range fixes every field the index
+    declares with `eq` (a compound key looked up whole)."""
+    if table is None or chain.index is None:
+        return False
+    fields = index_fields(table, chain.index)
+    if not fields:
+        return False
+    declared = [f for f in fields if f != "_creationTime"]
+    fixed = {step.field for step in chain.index_range if step.op == "eq"}
+    return bool(declared) and set(declared) <= fixed
 
 
 def _source(subject: Subject, file: str) -> bytes | None:
