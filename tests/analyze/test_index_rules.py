@@ -344,6 +344,43 @@ export const partly = query({
     ]
 
 
+def test_a_query_kept_in_a_variable_is_followed(tmp_path: Path) -> None:
+    result = analyze(
+        tmp_path,
+        {
+            "m.ts": HEADER
+            + """
+export const list = query({
+  args: { c: v.id("channels"), status: v.optional(v.string()) },
+  handler: async (ctx, { c, status }) => {
+    let q = ctx.db.query("messages").withIndex("by_channel", (q) => q.eq("channelId", c));
+    if (status) q = q.filter((f) => f.eq(f.field("status"), status));
+    return await q.collect();
+  },
+});
+export const everything = query({
+  args: {},
+  handler: async (ctx) => {
+    const all = ctx.db.query("users");
+    return await all.collect();
+  },
+});
+"""
+        },
+    )
+    (listed, users) = [chain for _, chain in result.project.queries()]
+    assert (listed.index, listed.terminal) == ("by_channel", "collect")
+    assert [c.field for c in listed.filter_comparisons] == ["status"]
+    (filtered,) = found(result, "A201")
+    assert filtered.span is not None
+    assert filtered.span.line == 8  # the .filter, in its own statement
+    assert filtered.fix is None  # not rewritten across statements
+    assert users.terminal == "collect"
+    assert [f.message for f in found(result, "A202")] == [
+        'this query collects every document of "users"'
+    ]
+
+
 def test_helper_queries_count_for_their_callers(tmp_path: Path) -> None:
     result = analyze(
         tmp_path,

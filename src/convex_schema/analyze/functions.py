@@ -1727,8 +1727,19 @@ def _read_chain(file: SourceFile, query: Node, in_loop: bool) -> QueryChain:
         else None
     )
     chain = QueryChain(table, file.span(query), file.span(query), in_loop=in_loop)
-    top = query
-    current = query
+    top = _follow(file, chain, query)
+    if chain.terminal is None:
+        _terminal_around(chain, top)
+    chain.span = file.span(query, top)
+    if chain.terminal is None:
+        _follow_variable(file, chain, top)
+    return chain
+
+
+def _follow(file: SourceFile, chain: QueryChain, start: Node) -> Node:
+    """Read the calls chained on `start` into `chain`; the last call."""
+    top = start
+    current = start
     while True:
         parent = current.parent
         if parent is None or parent.type != "member_expression":
@@ -1764,14 +1775,58 @@ def _read_chain(file: SourceFile, query: Node, in_loop: bool) -> QueryChain:
             chain.terminal = method
         top = call
         current = call
-    if chain.terminal is None:
-        holder = top.parent
-        if holder is not None and holder.type == "await_expression":
-            holder = holder.parent
-        if holder is not None and holder.type == "for_in_statement":
-            chain.terminal = "iterate"
-    chain.span = file.span(query, top)
-    return chain
+    return top
+
+
+def _terminal_around(chain: QueryChain, top: Node) -> None:
+    """`for await (const doc of query)` reads the whole range."""
+    holder = top.parent
+    if holder is not None and holder.type == "await_expression":
+        holder = holder.parent
+    if holder is not None and holder.type == "for_in_statement":
+        chain.terminal = "iterate"
+
+
+def _follow_variable(file: SourceFile, chain: QueryChain, top: Node) -> None:
+    """A query kept in a variable and built on in later statements:
+    `let q = ctx.db.query("t")…; if (s) q = q.filter(…); return await
+    q.collect()`. The links read there join the chain (its `.filter`s are
+    not rewritten: they sit in other statements)."""
+    declarator = top.parent
+    if declarator is None or declarator.type != "variable_declarator":
+        return
+    target = declarator.child_by_field_name("name")
+    if target is None or target.type != "identifier":
+        return
+    name = target.text
+    declaration = declarator.parent
+    block = declaration.parent if declaration is not None else None
+    if declaration is None or block is None:
+        return
+    filters = len(chain.filters)
+    after = False
+    for statement in block.named_children:
+        if not after:
+            after = statement.id == declaration.id
+            continue
+        stack = [statement]
+        while stack:
+            node = stack.pop()
+            if node.type in FUNCTION_NODES:
+                continue
+            if node.type == "identifier" and node.text == name:
+                holder = node.parent
+                if holder is not None and holder.type == "member_expression":
+                    if holder.child_by_field_name("object") == node:
+                        last = _follow(file, chain, node)
+                        if chain.terminal is None and last != node:
+                            _terminal_around(chain, last)
+                elif holder is not None and holder.type == "for_in_statement":
+                    _terminal_around(chain, node)
+                continue
+            stack.extend(reversed(node.named_children))
+    if len(chain.filters) > filters:
+        chain.filter_simple = False  # a filter in another statement
 
 
 def _param_name(function: Node) -> str | None:
