@@ -42,6 +42,7 @@ def convex_version(root: Path) -> tuple[int, int, int] | None:
     """The `convex` package version the project builds with: the installed
     one (`node_modules/convex`, from the root up), else the lowest version
     its package.json accepts (`^1.25.4` -> 1.25.4); None when neither says."""
+    root = root.resolve()
     for folder in (root, *root.parents):
         manifest = folder / "node_modules" / "convex" / "package.json"
         found = _version(_json_field(manifest, ("version",)))
