@@ -81,6 +81,7 @@ NOTED_METHODS = frozenset(
     | {"getAuthUserId"}
 )
 LOOPS = {"for_statement", "for_in_statement", "while_statement", "do_statement"}
+LOOP_TYPES = frozenset(LOOPS)
 SOURCE_SUFFIXES = (".ts", ".tsx", ".js", ".mjs")
 FUNCTION_NODES = {
     "arrow_function",
@@ -89,6 +90,7 @@ FUNCTION_NODES = {
     "generator_function_declaration",
     "method_definition",
 }
+FUNCTIONS = frozenset(FUNCTION_NODES)
 
 
 @dataclass(frozen=True)
@@ -801,16 +803,8 @@ THROWS = re.compile(r"\bthrow\b")
 
 def _identifier_calls(node: Node) -> list[str]:
     """The names called as `name(...)` anywhere in `node`."""
-    names: list[str] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "call_expression":
-            callee = _callee_name(current)
-            if callee is not None:
-                names.append(callee)
-        stack.extend(current.named_children)
-    return names
+    calls = (_callee_name(n) for n in _walk(node) if n.type == "call_expression")
+    return [name for name in calls if name is not None]
 
 
 def _guards(customization: str) -> bool:
@@ -1288,23 +1282,30 @@ def _events(facts: SourceFacts) -> Events:
     return facts.events
 
 
+def _word_nodes(file: SourceFile, word: re.Pattern[bytes], kind: str) -> Iterator[Node]:
+    """The nodes of type `kind` that start where `word` matches the source:
+    a way to find rare constructs without a query pattern every file pays
+    for (the words rule out most files at once)."""
+    root = file.tree.root_node
+    for found in word.finditer(file.source):
+        start, end = found.span()
+        node: Node | None = root.descendant_for_byte_range(start, end)
+        while node is not None and node.type != kind and node.start_byte == start:
+            node = node.parent
+        if node is not None and node.type == kind and node.start_byte == start:
+            yield node
+
+
 def _process(file: SourceFile) -> list[Node]:
     """`process.env` and `process[...]` (member and subscript expressions on
     the identifier `process`), in document order."""
     if b"process" not in file.source:
         return []
     grammar = file.grammar
-    root = file.tree.root_node
     out: list[Node] = []
-    for found in PROCESS_WORD.finditer(file.source):
-        start, end = found.span()
-        node = root.descendant_for_byte_range(start, end)
-        if node is None or node.start_byte != start or node.end_byte != end:
-            continue
+    for node in _word_nodes(file, PROCESS_WORD, "identifier"):
         holder = node.parent
-        if node.type != "identifier" or holder is None:
-            continue
-        if holder.child_by_field_id(grammar.object) != node:
+        if holder is None or holder.child_by_field_id(grammar.object) != node:
             continue
         if holder.type == SUBSCRIPT:
             out.append(holder)
@@ -1317,21 +1318,11 @@ def _process(file: SourceFile) -> list[Node]:
 
 
 def _new_dates(file: SourceFile) -> list[Node]:
-    """Every `new Date()` with no argument (the current time), found from
-    the words, as `process` is."""
+    """Every `new Date()` with no argument (the current time)."""
     if b"new" not in file.source or b"Date" not in file.source:
         return []
-    root = file.tree.root_node
     out: list[Node] = []
-    for found in NEW_DATE.finditer(file.source):
-        node = root.descendant_for_byte_range(found.start(), found.start() + 3)
-        while node is not None and node.type != "new_expression":
-            if node.start_byte != found.start():
-                node = None
-                break
-            node = node.parent
-        if node is None:
-            continue
+    for node in _word_nodes(file, NEW_DATE, "new_expression"):
         arguments = node.child_by_field_name("arguments")
         if arguments is None or not [
             c for c in arguments.named_children if c.type != "comment"
@@ -1480,11 +1471,8 @@ def _read_decides(loop: Node) -> bool:
     condition = loop.child_by_field_name("condition")
     if condition is not None:
         tests.append(condition)
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        if node.type in FUNCTION_NODES:
-            continue
+    # A nested loop's assignments and breaks are its own.
+    for node in _walk(body, FUNCTIONS | LOOP_TYPES):
         target = value = None
         if node.type == "variable_declarator":
             target = node.child_by_field_name("name")
@@ -1494,16 +1482,15 @@ def _read_decides(loop: Node) -> bool:
             value = node.child_by_field_name("right")
         if target is not None and value is not None:
             used = _identifiers(value)
+            from_await = _has_await(value)
             for name in _identifiers(target):
                 depends.setdefault(name, set()).update(used)
-                if _has_await(value):
+                if from_await:
                     awaited.add(name)
         if node.type == "if_statement" and _breaks(node):
             test = node.child_by_field_name("condition")
             if test is not None:
                 tests.append(test)
-        if node.type not in LOOPS:  # a nested loop's breaks are its own
-            stack.extend(node.named_children)
     tainted = set(awaited)
     grew = True
     while grew:
@@ -1515,42 +1502,37 @@ def _read_decides(loop: Node) -> bool:
     return any(_identifiers(test) & tainted for test in tests)
 
 
-def _identifiers(node: Node) -> set[str]:
-    found: set[str] = set()
+def _walk(node: Node, skip: frozenset[str] = frozenset()) -> Iterator[Node]:
+    """`node` and the named nodes under it, leaving out (with what is under
+    them) the nodes whose type is in `skip`."""
     stack = [node]
     while stack:
         current = stack.pop()
-        if current.type in ("identifier", "shorthand_property_identifier_pattern"):
-            found.add(_text(current))
-        elif current.type not in FUNCTION_NODES:
-            stack.extend(current.named_children)
-    return found
+        if current.type in skip:
+            continue
+        yield current
+        stack.extend(current.named_children)
+
+
+def _identifiers(node: Node) -> set[str]:
+    kinds = ("identifier", "shorthand_property_identifier_pattern")
+    return {_text(n) for n in _walk(node, FUNCTIONS) if n.type in kinds}
 
 
 def _has_await(node: Node) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "await_expression":
-            return True
-        if current.type not in FUNCTION_NODES:
-            stack.extend(current.named_children)
-    return False
+    return any(n.type == "await_expression" for n in _walk(node, FUNCTIONS))
 
 
 def _breaks(statement: Node) -> bool:
     """Whether an `if` leaves the loop around it (break or return) in its
     own branches, not inside a nested loop or function."""
-    stack = [
-        c for c in statement.named_children if c.type != "parenthesized_expression"
-    ]
-    while stack:
-        current = stack.pop()
-        if current.type in ("break_statement", "return_statement"):
-            return True
-        if current.type not in LOOPS and current.type not in FUNCTION_NODES:
-            stack.extend(current.named_children)
-    return False
+    leaves = ("break_statement", "return_statement")
+    return any(
+        n.type in leaves
+        for branch in statement.named_children
+        if branch.type != "parenthesized_expression"
+        for n in _walk(branch, FUNCTIONS | LOOP_TYPES)
+    )
 
 
 def _loop_kind(loop: Node) -> str:
