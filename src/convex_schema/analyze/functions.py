@@ -427,10 +427,15 @@ def _helper_checks(project: Project, key: tuple[str, str]) -> bool:
     facts = project.files.get(file)
     imported = facts.imports.get(name) if facts is not None else None
     body = project.helper(imported or key)
-    if body is None:
-        return False
+    return body is not None and checks_access(body)
+
+
+def checks_access(body: Body, also: Callable[[str], bool] | None = None) -> bool:
+    """Whether a body reads the identity (a `ctx.auth` call) or calls an
+    access check: a name like requireUser, or one `also` accepts."""
     return any(call.kind == "auth" for call in body.calls) or any(
-        _access_helper_name(called) for called in body.helper_names
+        _access_helper_name(name) or (also is not None and also(name))
+        for name in body.helper_names
     )
 
 
@@ -861,29 +866,10 @@ def _read_file(project: Project, facts: SourceFacts, builders: Builders) -> None
         _register(project, facts, module, "default", value, builders)
     for name, value, _statement, exported in _top_level(root):
         if value.type == "call_expression":
-            callee = _callee_name(value)
-            registrar: tuple[str, bool] | None = None
-            builder = None
-            checks = False
-            found = (
-                _builder(project, facts, builders, callee)
-                if callee is not None and callee not in REGISTRARS
-                else None
-            )
-            if callee in REGISTRARS:
-                registrar = REGISTRARS[callee]
-            elif found is not None:
-                kind, public, checks = found[:3]
-                registrar = (kind, public)
-                builder = callee
             export = name if exported else exports.get(name)
-            if registrar is not None and export is not None:
-                function = _read_function(
-                    facts, module, export, value, registrar, builder, checks
-                )
-                if found is not None and not checks:
-                    function.builder_calls = tuple((found[3], n) for n in found[4])
-                project.functions.append(function)
+            if export is not None and _register(
+                project, facts, module, export, value, builders
+            ):
                 continue
         if value.type in FUNCTION_NODES:
             body = value.child_by_field_name("body")
@@ -926,22 +912,29 @@ def _register(
     export: str,
     call: Node,
     builders: Builders,
-) -> None:
-    """Record `call` as an exported function if it calls a registrar."""
+) -> bool:
+    """Record `call` as an exported function if it calls a registrar or a
+    custom builder; whether it does."""
     callee = _callee_name(call)
-    found = _builder(project, facts, builders, callee) if callee else None
+    if callee is None:
+        return False
     if callee in REGISTRARS:
+        registrar = REGISTRARS[callee]
         project.functions.append(
-            _read_function(facts, module, export, call, REGISTRARS[callee], None, False)
+            _read_function(facts, module, export, call, registrar, None, False)
         )
-    elif callee is not None and found is not None:
-        kind, public, checks = found[:3]
-        function = _read_function(
-            facts, module, export, call, (kind, public), callee, checks
-        )
-        if not checks:
-            function.builder_calls = tuple((found[3], n) for n in found[4])
-        project.functions.append(function)
+        return True
+    found = _builder(project, facts, builders, callee)
+    if found is None:
+        return False
+    kind, public, checks, defined_in, calls = found
+    function = _read_function(
+        facts, module, export, call, (kind, public), callee, checks
+    )
+    if not checks:
+        function.builder_calls = tuple((defined_in, name) for name in calls)
+    project.functions.append(function)
+    return True
 
 
 def _module_name(relative: str, project: Project) -> str:

@@ -62,11 +62,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
             # index still fits: name it.
             cover = best_cover(table, chain.filter_comparisons)
             if cover is not None:
-                hint = (
-                    f'use .withIndex("{cover.index}", (q) => q'
-                    + "".join(f'.eq("{f}", …)' for f in cover.fields)
-                    + ") and keep the rest of the filter"
-                )
+                hint = f"use {_with_index(cover)} and keep the rest of the filter"
         if by_id:
             hint = (
                 "read the document by its id with ctx.db.get(id) and test the "
@@ -85,12 +81,8 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
                     )
                 cover = Cover(name, tuple(equal), ())
             edits = rewrite_filter(source, chain, cover)
-            hint = (
-                f'use .withIndex("{cover.index}", (q) => q'
-                + "".join(f'.eq("{f}", …)' for f in cover.fields)
-                + ")"
-                + (" after adding that index" if operations else "")
-            )
+            after = " after adding that index" if operations else ""
+            hint = f"use {_with_index(cover)}{after}"
             fix = {
                 "description": f'query "{table.name}" through index "{cover.index}"',
                 "operations": operations,
@@ -113,6 +105,12 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
                 "into a withIndex range",
                 data={"functions": users, "table": chain.table},
             )
+
+
+def _with_index(cover: Cover) -> str:
+    """The `withIndex` call a filter becomes, values elided."""
+    steps = "".join(f'.eq("{f}", …)' for f in cover.fields)
+    return f'.withIndex("{cover.index}", (q) => q{steps})'
 
 
 def _pinned(table: Table | None, chain: QueryChain) -> bool:

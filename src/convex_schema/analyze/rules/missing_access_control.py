@@ -22,7 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from convex_schema.analyze.functions import ACCESS_HELPER, Function
+from convex_schema.analyze.functions import (
+    Function,
+    _access_helper_name,
+    checks_access,
+)
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 
@@ -114,7 +118,7 @@ def _evidence(function: Function, configured: tuple[str, ...]) -> list[str]:
         if call.kind == "auth":
             found.append(call.name)
     for name in function.reach.helper_names:
-        if _is_check(name, configured) or ACCESS_HELPER.search(name + "("):
+        if _is_check(name, configured) or _access_helper_name(name):
             found.append(name)
     return list(dict.fromkeys(found))
 
@@ -127,12 +131,7 @@ def _checking_helpers(
     names: set[str] = set()
     for key in function.body.helpers:
         body = subject.project.helper(key)
-        if body is None:
-            continue
-        if any(call.kind == "auth" for call in body.calls) or any(
-            _is_check(name, configured) or ACCESS_HELPER.search(name + "(")
-            for name in body.helper_names
-        ):
+        if body is not None and checks_access(body, lambda n: _is_check(n, configured)):
             names.add(key[1])
     return names
 
