@@ -80,6 +80,12 @@ def user_tables(schema: Schema) -> list[Table]:
     return [table for table in schema.tables if table.document.span is not None]
 
 
+def written_indexes(table: Table, staged: bool | None = None) -> list[Index]:
+    """The table's database indexes that the project writes: not those of a
+    package's table (`...authTables`), which have no place in its files."""
+    return [index for index in table.db_indexes(staged) if index.span is not None]
+
+
 def drop_index_fix(
     subject: Subject, table: Table, index: Index
 ) -> dict[str, Any] | None:

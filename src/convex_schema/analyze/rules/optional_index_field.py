@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from convex_schema.analyze.common import written_indexes
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 from convex_schema.model import ObjectV, Table, document_objects
@@ -33,9 +34,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
     if schema is None:
         return
     for table in schema.tables:
-        for index in table.db_indexes():
-            if index.span is None:
-                continue  # a package's index (`...authTables`): not ours to change
+        for index in written_indexes(table):
             for name in index.fields:
                 if name in SYSTEM_FIELDS:
                     continue

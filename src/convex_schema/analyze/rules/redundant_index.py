@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from convex_schema.analyze.common import drop_index_fix
+from convex_schema.analyze.common import drop_index_fix, written_indexes
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 
@@ -30,9 +30,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
         return
     for table in schema.tables:
         indexes = table.db_indexes()
-        for index in indexes:
-            if index.span is None:
-                continue  # a package's index (`...authTables`): not ours to change
+        for index in written_indexes(table):
             longer = [
                 other
                 for other in indexes

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from convex_schema.analyze.common import best_cover, drop_index_fix, table_of
+from convex_schema.analyze.common import (
+    best_cover,
+    drop_index_fix,
+    table_of,
+    written_indexes,
+)
 from convex_schema.analyze.registry import Category, Rule, Subject, rule
 from convex_schema.diagnostics import Diagnostic, Severity
 
@@ -36,9 +41,7 @@ def check(subject: Subject, rule: Rule) -> Iterator[Diagnostic]:
             if cover is not None:
                 used.add((table.name, cover.index))
     for table in schema.tables:
-        for index in table.db_indexes(staged=False):
-            if index.span is None:
-                continue  # a package's index (`...authTables`): not ours to drop
+        for index in written_indexes(table, staged=False):
             if (table.name, index.name) in used or index.name in untyped:
                 continue
             yield rule.finding(
